@@ -1,0 +1,116 @@
+"""From articles to annotated articles: NER, actor resolution and stance events.
+
+``Extractor`` holds the spaCy pipeline and the gazetteer (built once per process) and
+annotates batches with ``nlp.pipe``. A failure on one article is returned as data
+(``ExtractionFailure``) so that the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from processors.actors import resolve_mentions
+from processors.events import extract_events
+from processors.gazetteer import Gazetteer
+from processors.nlp import build_nlp
+from processors.types import AnnotatedArticle, Article, Entity, Span
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """An article that raised while being annotated."""
+
+    article_id: str
+    error_class: str
+    message: str
+
+
+class Extractor:
+    """Annotates articles. Build one per process: loading the model takes seconds."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        gazetteer: Gazetteer,
+        *,
+        model_name: str,
+        min_confidence: float = 0.0,
+    ) -> None:
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.model_name = model_name
+        self.min_confidence = min_confidence
+
+    @classmethod
+    def build(
+        cls,
+        model: str,
+        *,
+        actor_dictionaries: Sequence[Path] = (),
+        min_confidence: float = 0.0,
+    ) -> Extractor:
+        """Load the model and the gazetteer (default dictionaries plus the user's)."""
+        gazetteer = (
+            Gazetteer.load(actor_files=actor_dictionaries)
+            if actor_dictionaries
+            else Gazetteer.default()
+        )
+        return cls(build_nlp(model), gazetteer, model_name=model, min_confidence=min_confidence)
+
+    def annotate(self, article: Article) -> AnnotatedArticle:
+        """Annotate one article."""
+        return self.annotate_doc(article, self.nlp(article.text))
+
+    def annotate_batch(
+        self, articles: Sequence[Article]
+    ) -> list[AnnotatedArticle | ExtractionFailure]:
+        """Annotate a batch with ``nlp.pipe``; one result per article, in order."""
+        results: list[AnnotatedArticle | ExtractionFailure] = []
+        docs = self.nlp.pipe(a.text for a in articles)
+        for article in articles:
+            try:
+                doc = next(docs)
+                results.append(self.annotate_doc(article, doc))
+            except Exception as exc:  # one bad article must not sink the batch
+                results.append(ExtractionFailure(article.id, type(exc).__name__, str(exc)))
+                docs = self.nlp.pipe(a.text for a in articles[len(results) :])
+        return results
+
+    def annotate_doc(self, article: Article, doc: Doc) -> AnnotatedArticle:
+        """Resolve actors and extract events from an already parsed article."""
+        mentions = resolve_mentions(doc, self.gazetteer)
+        entities = []
+        for ent in doc.ents:
+            m = mentions.entity_code(ent)
+            entities.append(
+                Entity(
+                    text=ent.text,
+                    label=ent.label_,
+                    span=Span(ent.start_char, ent.end_char),
+                    code=m.code if m is not None else None,
+                    sector=m.sector if m is not None else None,
+                    kind=m.kind if m is not None else None,
+                )
+            )
+        events = extract_events(
+            doc,
+            mentions,
+            article.id,
+            published_at=article.published_at,
+            min_confidence=self.min_confidence,
+        )
+        return AnnotatedArticle(
+            article_id=article.id,
+            title=article.title,
+            published_at=article.published_at,
+            entities=tuple(entities),
+            events=tuple(events),
+            model=self.model_name,
+            n_sentences=sum(1 for _ in doc.sents),
+            n_tokens=len(doc),
+        )

@@ -1,0 +1,244 @@
+"""The Faust application: topics, the extract agent, the alert agent, ``/metrics``.
+
+Agents are thin: decode -> call ``processors`` -> send. Records travel as raw bytes
+so that a record that is not JSON reaches our validator (and the dead-letter topic)
+instead of failing inside Faust's deserializer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from processors.alerts import evaluate
+from processors.annotate import ExtractionFailure
+from processors.errors import InvalidArticle
+from processors.rules import RuleSet, load_rules
+from processors.types import AnnotatedArticle, Article, DeadLetter, StanceEvent
+from processors.validate import decode_article
+from streams import metrics, topics
+from streams.nlp_pool import NlpPool
+from streams.settings import Settings
+
+log = logging.getLogger("stancewatch")
+
+__version__ = "0.1.0"
+
+
+def encode(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def dead_letter(
+    raw: bytes | None,
+    reason: str,
+    error_class: str,
+    message: str,
+    *,
+    topic: str | None,
+    partition: int | None,
+    offset: int | None,
+    article_id: str | None = None,
+) -> DeadLetter:
+    """A dead letter keeping the original bytes (as text when UTF-8, else base64)."""
+    raw = raw or b""
+    try:
+        original, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        original, encoding = base64.b64encode(raw).decode("ascii"), "base64"
+    return DeadLetter(
+        reason=reason,
+        error_class=error_class,
+        message=message,
+        original=original,
+        original_encoding=encoding,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        failed_at=datetime.now(UTC).isoformat(),
+        article_id=article_id,
+    )
+
+
+def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App:
+    """Build the Faust app for ``settings`` (nothing connects until the worker starts)."""
+    rule_set = rules if rules is not None else load_rules(settings.rules_path)
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        key_serializer="raw",
+        value_serializer="raw",
+        store="memory://",
+        datadir=str(settings.data_dir),
+        web_bind=settings.web_bind,
+        web_port=settings.web_port,
+        web_host=settings.web_bind,
+        # Our topics are created up front by `stancewatch topics`; Faust declares none.
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+    )
+    t = settings.topic
+    articles_topic = app.topic(t(topics.ARTICLES), partitions=settings.articles_partitions)
+    annotated_topic = app.topic(t(topics.ANNOTATED), partitions=settings.articles_partitions)
+    events_topic = app.topic(t(topics.STANCE_EVENTS), partitions=settings.events_partitions)
+    alerts_topic = app.topic(t(topics.ALERTS), partitions=settings.events_partitions)
+    severity_topics = {
+        sev: app.topic(t(f"alerts.{sev}"), partitions=settings.events_partitions)
+        for sev in topics.SEVERITIES
+    }
+    dlq_topic = app.topic(t(topics.DLQ), partitions=settings.events_partitions)
+    rule_topics = {
+        r.topic: app.topic(t(r.topic), partitions=settings.events_partitions)
+        for r in rule_set.rules
+        if r.topic
+    }
+    pool = NlpPool(settings)
+    metrics.WORKER_INFO.info(
+        {"version": __version__, "model": settings.model, "rules_version": rule_set.version}
+    )
+
+    async def send_dead_letter(letter: DeadLetter, key: bytes | None) -> Any:
+        metrics.ARTICLES_FAILED.labels(reason=letter.reason).inc()
+        log.warning("dead letter (%s): %s", letter.reason, letter.message)
+        return await dlq_topic.send(key=key, value=encode(letter.to_dict()))
+
+    async def publish_annotation(result: AnnotatedArticle, ingest_ts: float | None) -> list[Any]:
+        pending = [
+            await annotated_topic.send(
+                key=result.article_id.encode(), value=encode(result.to_dict())
+            )
+        ]
+        for ent in result.entities:
+            metrics.ENTITIES_EXTRACTED.labels(label=ent.label).inc()
+        for event in result.events:
+            metrics.EVENTS_EXTRACTED.labels(event_type=event.event_type).inc()
+            pending.append(
+                await events_topic.send(key=event.pair_key.encode(), value=encode(event.to_dict()))
+            )
+        metrics.ARTICLES_PROCESSED.inc()
+        if ingest_ts:
+            metrics.END_TO_END_LATENCY.observe(max(0.0, time.time() - ingest_ts))
+        return pending
+
+    async def annotate_with_retry(
+        batch: Sequence[Article],
+    ) -> list[AnnotatedArticle | ExtractionFailure]:
+        try:
+            return await pool.annotate(batch)
+        except BrokenProcessPool:
+            # A pool process died (out of memory, a crash in native code): start a
+            # fresh pool and try once more, then let the caller dead-letter the batch.
+            log.error("NLP process died; restarting the pool")
+            await pool.restart()
+            return await pool.annotate(batch)
+
+    async def handle_batch(events: Sequence[Any]) -> None:
+        pending: list[Any] = []
+        accepted: list[tuple[Article, Any]] = []
+        for event in events:
+            metrics.ARTICLES_CONSUMED.inc()
+            msg = event.message
+            try:
+                accepted.append(
+                    (decode_article(event.value, max_bytes=settings.max_article_bytes), event)
+                )
+            except InvalidArticle as exc:
+                letter = dead_letter(
+                    event.value,
+                    exc.reason,
+                    type(exc).__name__,
+                    exc.message,
+                    topic=msg.topic,
+                    partition=msg.partition,
+                    offset=msg.offset,
+                )
+                pending.append(await send_dead_letter(letter, event.key))
+        if accepted:
+            metrics.BATCH_SIZE.observe(len(accepted))
+            started = time.perf_counter()
+            try:
+                results: Sequence[AnnotatedArticle | ExtractionFailure] = await annotate_with_retry(
+                    [a for a, _ in accepted]
+                )
+            except Exception as exc:
+                log.exception("NLP batch failed")
+                results = [
+                    ExtractionFailure(a.id, type(exc).__name__, str(exc)) for a, _ in accepted
+                ]
+            metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
+            for (article, event), result in zip(accepted, results, strict=True):
+                msg = event.message
+                if isinstance(result, ExtractionFailure):
+                    letter = dead_letter(
+                        event.value,
+                        "processing_error",
+                        result.error_class,
+                        result.message,
+                        topic=msg.topic,
+                        partition=msg.partition,
+                        offset=msg.offset,
+                        article_id=article.id,
+                    )
+                    pending.append(await send_dead_letter(letter, event.key))
+                else:
+                    pending.extend(await publish_annotation(result, msg.timestamp))
+        # At-least-once: the batch's offsets are committed only after this returns,
+        # so wait until the broker has every record we produced for it.
+        await asyncio.gather(*pending)
+
+    @app.agent(articles_topic, concurrency=1)
+    async def extract(stream: faust.StreamT) -> None:
+        """Validate, batch and annotate articles; publish annotations and events."""
+        metrics.MODEL_LOAD_SECONDS.set(await pool.start())
+        try:
+            async for events in stream.take_events(
+                settings.batch_size, within=settings.batch_within
+            ):
+                await handle_batch(events)
+        finally:
+            pool.close()
+
+    @app.agent(events_topic, concurrency=1)
+    async def alert(stream: faust.StreamT) -> None:
+        """Evaluate the rules on each stance event; publish the alerts they fire."""
+        async for value in stream:
+            try:
+                event = StanceEvent.from_dict(json.loads(value))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("undecodable stance event skipped: %s", exc)
+                continue
+            sends = []
+            for alert_record in evaluate(rule_set, event, datetime.now(UTC)):
+                payload = encode(alert_record.to_dict())
+                key = alert_record.alert_id.encode()
+                targets = [alerts_topic, severity_topics[alert_record.severity]]
+                rule = next(r for r in rule_set.rules if r.id == alert_record.rule)
+                if rule.topic:
+                    targets.append(rule_topics[rule.topic])
+                for target in targets:
+                    sends.append(await target.send(key=key, value=payload))
+                metrics.ALERTS_EMITTED.labels(
+                    rule=alert_record.rule, severity=alert_record.severity
+                ).inc()
+            await asyncio.gather(*sends)
+
+    @app.page("/metrics")
+    async def metrics_page(web: Any, request: Any) -> Any:
+        return web.bytes(
+            generate_latest(metrics.REGISTRY),
+            content_type=CONTENT_TYPE_LATEST.split(";")[0] + "; version=0.0.4",
+        )
+
+    return app

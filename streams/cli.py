@@ -1,0 +1,199 @@
+"""The ``stancewatch`` command.
+
+Every error a user can cause ends with a one-line message on stderr and a non-zero
+exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from processors.errors import StancewatchError
+from streams.settings import ENV_VARS, Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stancewatch",
+        description="Real-time monitor of who says and does what to whom in the news.",
+        epilog="Settings come from environment variables: " + ", ".join(ENV_VARS),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("worker", help="run a Faust worker (extract and alert agents, /metrics)")
+    p.add_argument("--web-port", type=int, help="port of /metrics (STANCEWATCH_WEB_PORT)")
+
+    p = sub.add_parser("publish", help="publish articles to the articles topic")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.txt, .json, .jsonl) or folders; '-' reads stdin",
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="send each file's bytes unchanged (no validation, for testing the DLQ)",
+    )
+    p.add_argument("--json", action="store_true", help="print what was sent as JSON lines")
+
+    for name, default, what in (
+        ("alerts", "alerts", "print alerts (readable, or JSON lines with --json)"),
+        ("events", "stance-events", "print stance events as they arrive"),
+    ):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("--topic", default=default, help=f"topic to read (default {default})")
+        p.add_argument("--follow", "-f", action="store_true", help="keep waiting for more")
+        p.add_argument(
+            "--from-beginning",
+            action="store_true",
+            help="start at the oldest record (default: only new ones when "
+            "following, everything otherwise)",
+        )
+        p.add_argument("--json", action="store_true", help="print JSON lines")
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=5.0,
+            help="without --follow: stop after this many idle seconds",
+        )
+
+    p = sub.add_parser("extract", help="annotate one article file and print JSON (no Kafka)")
+    p.add_argument("path", metavar="FILE", help="a .txt or .json article; '-' reads stdin")
+
+    p = sub.add_parser("topics", help="create the topics, or check them with --check")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 if not ready")
+
+    p = sub.add_parser("kafka", help="the project's local Apache Kafka broker")
+    p.add_argument("action", choices=("up", "down", "status", "fetch"))
+
+    p = sub.add_parser("run", help="the demo: broker, topics, worker, publish seeds, show alerts")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        default=["seeds"],
+        metavar="PATH",
+        help="what to publish (default: seeds)",
+    )
+    p.add_argument(
+        "--exit-after",
+        type=float,
+        metavar="SECONDS",
+        help="stop by itself after this long (default: run until Ctrl-C)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return _dispatch(args, settings)
+    except StancewatchError as exc:
+        print(f"stancewatch: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug or an unforeseen failure: still no traceback for users
+        if os.environ.get("STANCEWATCH_LOG_LEVEL", "").upper() == "DEBUG":
+            raise
+        print(
+            f"stancewatch: unexpected error: {type(exc).__name__}: {exc} "
+            "(set STANCEWATCH_LOG_LEVEL=DEBUG for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
+    if command == "worker":
+        return _worker(settings.with_overrides(web_port=args.web_port))
+    if command == "publish":
+        from streams.client import publish_paths
+
+        return publish_paths(settings, args.paths, raw=args.raw, as_json=args.json)
+    if command in ("alerts", "events"):
+        from streams.client import follow_topic
+
+        return follow_topic(
+            settings,
+            settings.topic(args.topic),
+            follow=args.follow,
+            from_beginning=args.from_beginning,
+            as_json=args.json,
+            idle_timeout=args.timeout,
+            kind=command,
+        )
+    if command == "extract":
+        return _extract(settings, args.path)
+    if command == "topics":
+        return _topics(settings, check=args.check)
+    if command == "kafka":
+        from streams.kafka_local import kafka_command
+
+        return kafka_command(args.action, settings)
+    if command == "run":
+        from streams.demo import run_demo
+
+        return run_demo(settings, [Path(p) for p in args.paths], exit_after=args.exit_after)
+    raise AssertionError(command)  # pragma: no cover - argparse restricts the choices
+
+
+def _worker(settings: Settings) -> int:
+    import faust
+
+    from streams.admin import require_topics
+    from streams.app import create_app
+
+    logging.basicConfig(level=settings.log_level)
+    require_topics(settings)
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True)
+    worker.execute_from_commandline()
+    return EXIT_OK
+
+
+def _extract(settings: Settings, path: str) -> int:
+    from processors.annotate import Extractor
+    from streams.client import read_articles
+
+    articles = list(read_articles([path]))
+    extractor = Extractor.build(
+        settings.model,
+        actor_dictionaries=settings.actor_dictionaries,
+        min_confidence=settings.min_event_confidence,
+    )
+    for article in articles:
+        print(json.dumps(extractor.annotate(article).to_dict(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _topics(settings: Settings, *, check: bool) -> int:
+    from streams.admin import ensure_topics
+
+    statuses = ensure_topics(settings, create=not check)
+    bad = False
+    for s in statuses:
+        detail = f"{s.spec.partitions} partitions"
+        if s.state == "mismatch":
+            detail = f"has {s.actual_partitions} partitions, expected {s.spec.partitions}"
+            bad = True
+        elif s.state == "missing":
+            bad = True
+        print(f"{s.state:8} {s.spec.name:32} {detail}")
+    if bad:
+        print("stancewatch: error: topics are not ready", file=sys.stderr)
+    return EXIT_ERROR if bad else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

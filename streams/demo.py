@@ -1,0 +1,144 @@
+"""``stancewatch run`` (what ``make run`` calls): the whole monitor on one machine.
+
+Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS is set), creates the topics,
+starts a worker process, publishes the given articles, and prints stance events and
+alerts as they arrive. Ctrl-C or SIGTERM stops the worker, then the broker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+from kafka import KafkaConsumer, TopicPartition
+
+from streams.admin import ensure_topics
+from streams.client import publish_paths, render
+from streams.errors import BrokerError
+from streams.settings import Settings
+from streams.topics import ALERTS, STANCE_EVENTS
+
+WORKER_START_TIMEOUT = 120.0
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop()
+
+
+def run_demo(settings: Settings, paths: list[Path], *, exit_after: float | None) -> int:
+    """Run broker, topics, worker and publisher; show what the monitor finds."""
+    signal.signal(signal.SIGTERM, _raise_stop)
+    with contextlib.ExitStack() as stack:
+        try:
+            if settings.uses_local_broker:
+                from streams.kafka_local import LocalKafka
+
+                broker = LocalKafka(settings)
+                print(f"starting the local Kafka broker on {broker.bootstrap} ...", flush=True)
+                broker.start()
+                stack.callback(_announce_and, "stopping the Kafka broker", broker.stop)
+            else:
+                print(f"using the Kafka cluster at {settings.kafka_bootstrap}", flush=True)
+            for status in ensure_topics(settings):
+                print(f"topic {status.spec.name}: {status.state}", flush=True)
+            worker = stack.enter_context(_worker_process(settings))
+            print(f"metrics: {settings.web_url}/metrics", flush=True)
+            publish_paths(settings, [str(p) for p in paths], raw=False, as_json=False)
+            print("watching stance-events and alerts (Ctrl-C to stop) ...", flush=True)
+            _watch(settings, worker, exit_after)
+        except (_Stop, KeyboardInterrupt):
+            print("\nstopping ...", flush=True)
+    print("stopped.", flush=True)
+    return 0
+
+
+def _announce_and(message: str, action: object) -> None:
+    print(message + " ...", flush=True)
+    action()  # type: ignore[operator]
+
+
+@contextlib.contextmanager
+def _worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    env = dict(os.environ)
+    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", settings.kafka_bootstrap)
+    print("starting a worker (loading the spaCy model) ...", flush=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "worker"], env=env, start_new_session=True
+    )
+    try:
+        _wait_for_metrics(settings, proc)
+        yield proc
+    finally:
+        print("stopping the worker ...", flush=True)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_for_metrics(settings: Settings, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    url = f"{settings.web_url}/metrics"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BrokerError(f"the worker exited with code {proc.returncode} during start-up")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                ready = b"stancewatch_model_load_seconds" in response.read()
+            if ready and _model_loaded(url):
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise BrokerError(f"the worker did not come up within {WORKER_START_TIMEOUT:.0f} s")
+
+
+def _model_loaded(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("stancewatch_model_load_seconds "):
+                return float(line.split()[1]) > 0
+    return False
+
+
+def _watch(settings: Settings, worker: subprocess.Popen[bytes], exit_after: float | None) -> None:
+    topics = {settings.topic(STANCE_EVENTS): "events", settings.topic(ALERTS): "alerts"}
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        enable_auto_commit=False,
+        client_id=f"{settings.app_id}-demo",
+    )
+    assignment = [
+        TopicPartition(name, p)
+        for name in topics
+        for p in sorted(consumer.partitions_for_topic(name) or ())
+    ]
+    consumer.assign(assignment)
+    consumer.seek_to_beginning(*assignment)
+    deadline = None if exit_after is None else time.monotonic() + exit_after
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise BrokerError(f"the worker exited with code {worker.returncode}")
+            for _tp, records in consumer.poll(timeout_ms=500).items():
+                for record in records:
+                    print(
+                        render(record.value, kind=topics[record.topic], as_json=False), flush=True
+                    )
+    finally:
+        consumer.close()

