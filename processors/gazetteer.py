@@ -46,6 +46,14 @@ formats (everything else):
 ``#`` comments, ``<!-- -->`` comments (also multi-line) and legacy ``;``
 comments are skipped. A user file that cannot be read raises
 :class:`processors.errors.DictionaryError` naming the file and line.
+
+Matching: names are compared after :func:`normalize` (case, curly quotes,
+accents, hyphens, dots, a leading "the", a final possessive). One exception
+to case-insensitivity: a one-word entry that is also a common English word
+(:data:`COMMON_WORDS`: China, Turkey, Polish, Trump...) only matches text that
+is not all lower case, and one written in capitals in its dictionary (US,
+WHO, AU, UN) only matches capitals, so the pronouns "us" and "who" are never
+actors.
 """
 
 from __future__ import annotations
@@ -949,7 +957,11 @@ class Gazetteer:
     # -- queries -----------------------------------------------------------
 
     def lookup(self, text: str) -> ActorEntry | None:
-        """The entry whose normalised name equals the normalised ``text``."""
+        """The entry whose normalised name equals the normalised ``text``, or None.
+
+        Case-insensitive except for the common-word rule (module docstring):
+        ``lookup("us")`` and ``lookup("Who")`` are None.
+        """
         key = normalize(text)
         entry = self._actors.get(key)
         if entry is None or not _case_ok(self._case[key], text):

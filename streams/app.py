@@ -199,7 +199,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         await asyncio.gather(*pending)
 
     @app.agent(articles_topic, concurrency=1)
-    async def extract(stream: faust.StreamT) -> None:
+    async def extract(stream: Any) -> None:
         """Validate, batch and annotate articles; publish annotations and events."""
         metrics.MODEL_LOAD_SECONDS.set(await pool.start())
         try:
@@ -211,7 +211,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             pool.close()
 
     @app.agent(events_topic, concurrency=1)
-    async def alert(stream: faust.StreamT) -> None:
+    async def alert(stream: Any) -> None:
         """Evaluate the rules on each stance event; publish the alerts they fire."""
         async for value in stream:
             try:

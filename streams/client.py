@@ -119,6 +119,7 @@ def producer(settings: Settings) -> KafkaProducer:
 def publish_paths(settings: Settings, paths: list[str], *, raw: bool, as_json: bool) -> int:
     """Send articles (or, with ``raw``, files' bytes unchanged) and print what was sent."""
     topic = settings.topic(ARTICLES)
+    records: list[tuple[bytes | None, bytes, Article | str]]
     if raw:
         records = [(None, _raw_bytes(p), p) for p in paths]
     else:

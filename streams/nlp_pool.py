@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from processors.annotate import AnnotatedArticle, ExtractionFailure, Extractor
-from processors.types import Article
+from processors.annotate import ExtractionFailure, Extractor
+from processors.types import AnnotatedArticle, Article
 from streams.settings import Settings
 
 _extractor: Extractor | None = None
