@@ -66,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
             help="without --follow: stop after this many idle seconds",
         )
 
+    p = sub.add_parser("dlq", help="inspect dead letters, and republish them after a fix")
+    p.add_argument("action", choices=("list", "show", "replay"))
+    p.add_argument(
+        "refs",
+        nargs="*",
+        metavar="PARTITION:OFFSET",
+        help="dead letters to show or replay (as printed by 'dlq list')",
+    )
+    p.add_argument("--reason", action="append", default=[], help="select by reason")
+    p.add_argument("--all", action="store_true", help="select every dead letter")
+    p.add_argument("--json", action="store_true", help="list as JSON lines")
+
     p = sub.add_parser("extract", help="annotate one article file and print JSON (no Kafka)")
     p.add_argument("path", metavar="FILE", help="a .txt or .json article; '-' reads stdin")
 
@@ -132,6 +144,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             as_json=args.json,
             idle_timeout=args.timeout,
             kind=command,
+        )
+    if command == "dlq":
+        from streams.dlq import dlq_command
+
+        return dlq_command(
+            settings,
+            args.action,
+            refs=args.refs,
+            reasons=args.reason,
+            everything=args.all,
+            as_json=args.json,
         )
     if command == "extract":
         return _extract(settings, args.path)

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 
 import pytest
 
 from processors.types import Article
 from streams.settings import Settings
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED, settings_env
 from tests.kafka_helpers import metric, produce, read_until, worker_process
 
 pytestmark = pytest.mark.integration
+
+
+def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def seed_record() -> tuple[bytes, bytes]:
@@ -113,3 +127,20 @@ def test_bad_input_goes_to_the_dlq_and_the_worker_keeps_going(
                 metric(settings, "stancewatch_articles_failed_total", f'reason="{reason}"') == 1.0
             )
         assert worker.poll() is None
+
+        # The operator's view: list, show, and replay after a fix.
+        env = settings_env(settings)
+        listed = cli(["dlq", "list"], env)
+        assert listed.returncode == 0, listed.stderr
+        assert f"{len(BAD_INPUTS)} dead letter(s)" in listed.stdout
+        not_json = next(d for d in letters if d["reason"] == "not_json")
+        ref = next(line.split()[0] for line in listed.stdout.splitlines() if "not_json" in line)
+        shown = cli(["dlq", "show", ref], env)
+        assert json.loads(shown.stdout)["original"] == not_json["original"]
+        replayed = cli(["dlq", "replay", "--reason", "not_json"], env)
+        assert replayed.returncode == 0 and f"replayed {ref}" in replayed.stdout
+        # Still not JSON, so it comes back to the DLQ: nothing is silently lost.
+        again = read_until(settings, "articles.dlq", lambda r: len(r) > len(BAD_INPUTS))
+        assert [d["reason"] for d in again].count("not_json") == 2
+        missing = cli(["dlq", "show", "9:999"], env)
+        assert missing.returncode == 1 and "no dead letter at 9:999" in missing.stderr
