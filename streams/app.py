@@ -39,6 +39,18 @@ def encode(record: dict[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def log_slow_callbacks(path: str, threshold: float = 0.1) -> None:
+    """Run the current event loop in debug mode, logging to ``path`` every callback that
+    holds it longer than ``threshold`` seconds (asyncio's slow-callback warning)."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logging.getLogger("asyncio").addHandler(handler)
+    loop = asyncio.get_running_loop()
+    loop.slow_callback_duration = threshold
+    loop.set_debug(True)
+
+
 def dead_letter(
     raw: bytes | None,
     reason: str,
@@ -83,8 +95,8 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         web_bind=settings.web_bind,
         web_port=settings.web_port,
         web_host=settings.web_bind,
-        # Our topics are created up front by `stancewatch topics`; Faust declares none.
-        topic_allow_declare=False,
+        # Our topics are created up front by `stancewatch topics` (the worker refuses to
+        # start without them); Faust creates only its table changelogs.
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
@@ -104,6 +116,20 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         for r in rule_set.rules
         if r.topic
     }
+    # Deduplication state, changelog-backed so that a restart or a rebalance keeps it.
+    # articles-seen: article id -> where it was first seen; a record with a seen id at
+    # another position is a duplicate (the same position again is a redelivery after a
+    # crash, and is processed again: outputs have deterministic ids).
+    # Keys and values are bytes (the app's raw serializers); values are JSON.
+    articles_seen = app.Table(
+        "articles-seen",
+        partitions=settings.articles_partitions,
+    )
+    # alerted-events: event id -> when its alerts were sent; replays fire nothing new.
+    alerted_events = app.Table(
+        "alerted-events",
+        partitions=settings.events_partitions,
+    )
     pool = NlpPool(settings)
     metrics.WORKER_INFO.info(
         {"version": __version__, "model": settings.model, "rules_version": rule_set.version}
@@ -144,6 +170,22 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             await pool.restart()
             return await pool.annotate(batch)
 
+    def is_duplicate(article: Article, msg: Any) -> bool:
+        """True when this article id was already taken from another position."""
+        key = article.id.encode()
+        here = [msg.topic, msg.partition, msg.offset]
+        stored = articles_seen.data.get(key)
+        seen = json.loads(stored) if stored is not None else None
+        fresh = seen is not None and time.time() - seen["t"] < settings.dedup_retention
+        if fresh and seen["at"] != here:
+            return True
+        record = encode({"at": here, "t": time.time(), "p": msg.partition})
+        # Written with the partition of the record it came from (the table is
+        # co-partitioned with `articles`); the batch has no single current event.
+        articles_seen.data[key] = record
+        articles_seen.send_changelog(msg.partition, key, record)
+        return False
+
     async def handle_batch(events: Sequence[Any]) -> None:
         pending: list[Any] = []
         accepted: list[tuple[Article, Any]] = []
@@ -151,9 +193,11 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             metrics.ARTICLES_CONSUMED.inc()
             msg = event.message
             try:
-                accepted.append(
-                    (decode_article(event.value, max_bytes=settings.max_article_bytes), event)
-                )
+                article = decode_article(event.value, max_bytes=settings.max_article_bytes)
+                if is_duplicate(article, msg):
+                    metrics.ARTICLES_DUPLICATE.inc()
+                    continue
+                accepted.append((article, event))
             except InvalidArticle as exc:
                 letter = dead_letter(
                     event.value,
@@ -219,6 +263,9 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance event skipped: %s", exc)
                 continue
+            event_key = event.event_id.encode()
+            if event_key in alerted_events:
+                continue
             sends = []
             for alert_record in evaluate(rule_set, event, datetime.now(UTC)):
                 payload = encode(alert_record.to_dict())
@@ -233,6 +280,28 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                     rule=alert_record.rule, severity=alert_record.severity
                 ).inc()
             await asyncio.gather(*sends)
+            alerted_events[event_key] = encode(
+                {"t": time.time(), "p": stream.current_event.message.partition}
+            )
+
+    @app.timer(interval=600.0)  # type: ignore[untyped-decorator]
+    async def forget_old_ids() -> None:
+        """Drop dedup entries older than the retention, so the tables stay bounded."""
+        cutoff = time.time() - settings.dedup_retention
+        for table in (articles_seen, alerted_events):
+            for key, stored in list(table.data.items()):
+                value = json.loads(stored)
+                if value["t"] < cutoff:
+                    del table.data[key]
+                    table.send_changelog(value["p"], key, None, value_serializer="raw")
+
+    if settings.loop_debug_log is not None:
+        loop_log = str(settings.loop_debug_log)
+
+        @app.task
+        async def watch_event_loop() -> None:
+            """Log event-loop blocks longer than 100 ms (STANCEWATCH_LOOP_DEBUG_LOG)."""
+            log_slow_callbacks(loop_log)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:

@@ -21,6 +21,11 @@ ARTICLES_PROCESSED = Counter(
     "Articles annotated and published to annotated-articles.",
     registry=REGISTRY,
 )
+ARTICLES_DUPLICATE = Counter(
+    "stancewatch_articles_duplicate",
+    "Articles dropped because their id was already processed (within the retention).",
+    registry=REGISTRY,
+)
 ARTICLES_FAILED = Counter(
     "stancewatch_articles_failed",
     "Article records sent to the dead-letter topic, by reason.",
@@ -68,6 +73,41 @@ MODEL_LOAD_SECONDS = Gauge(
     "Time the NLP pool took to load the spaCy model at start-up, in seconds.",
     registry=REGISTRY,
 )
+CONSUMER_LAG = Gauge(
+    "stancewatch_consumer_lag_records",
+    "Records not yet committed by this worker's consumer group (end offset minus committed"
+    " offset), per assigned source topic partition; refreshed every few seconds.",
+    ["topic", "partition"],
+    registry=REGISTRY,
+)
+DLQ_RECORDS = Counter(
+    "stancewatch_dlq_records",
+    "Dead letters acknowledged by the broker on the articles.dlq topic.",
+    registry=REGISTRY,
+)
+RECORDS_SENT = Counter(
+    "stancewatch_records_sent",
+    "Records acknowledged by the broker, by topic (the name without the topic prefix).",
+    ["topic"],
+    registry=REGISTRY,
+)
+SEND_ERRORS = Counter(
+    "stancewatch_send_errors",
+    "Records the producer failed to send, by topic (the name without the topic prefix).",
+    ["topic"],
+    registry=REGISTRY,
+)
+COMMIT_SECONDS = Histogram(
+    "stancewatch_commit_latency_seconds",
+    "Time to commit consumer offsets (after the producer is flushed), in seconds.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    registry=REGISTRY,
+)
+REBALANCES = Counter(
+    "stancewatch_rebalances",
+    "Consumer group rebalances this worker completed.",
+    registry=REGISTRY,
+)
 WORKER_INFO = Info(
     "stancewatch_worker",
     "Version, spaCy model and rule set version of this worker.",
@@ -79,6 +119,7 @@ EXPORTED_NAMES = (
     "stancewatch_articles_consumed_total",
     "stancewatch_articles_processed_total",
     "stancewatch_articles_failed_total",
+    "stancewatch_articles_duplicate_total",
     "stancewatch_entities_extracted_total",
     "stancewatch_events_extracted_total",
     "stancewatch_alerts_emitted_total",
@@ -86,5 +127,11 @@ EXPORTED_NAMES = (
     "stancewatch_processing_seconds",
     "stancewatch_end_to_end_latency_seconds",
     "stancewatch_model_load_seconds",
+    "stancewatch_consumer_lag_records",
+    "stancewatch_dlq_records_total",
+    "stancewatch_records_sent_total",
+    "stancewatch_send_errors_total",
+    "stancewatch_commit_latency_seconds",
+    "stancewatch_rebalances_total",
     "stancewatch_worker_info",
 )

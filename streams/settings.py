@@ -55,12 +55,17 @@ class Settings:
     #: The worker's web server (``/metrics``); bound to loopback unless configured.
     web_bind: str = "127.0.0.1"
     web_port: int = 6066
+    #: How long (seconds) an article id is remembered to drop re-published duplicates.
+    dedup_retention: float = 7 * 24 * 3600.0
     #: Minimum confidence of an event before it is published.
     min_event_confidence: float = 0.3
     #: Python log level of the worker.
     log_level: str = "WARNING"
     #: Where the worker keeps its local table state.
     data_dir: Path = DEFAULT_CACHE_DIR / "worker-data"
+    #: When set, the worker runs its event loop in asyncio debug mode and writes every
+    #: callback that held the loop longer than 100 ms to this file (``stancewatch bench``).
+    loop_debug_log: Path | None = None
 
     @property
     def uses_local_broker(self) -> bool:
@@ -122,8 +127,10 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_WEB_BIND": "web_bind",
     "STANCEWATCH_WEB_PORT": "web_port",
     "STANCEWATCH_MIN_EVENT_CONFIDENCE": "min_event_confidence",
+    "STANCEWATCH_DEDUP_RETENTION": "dedup_retention",
     "STANCEWATCH_LOG_LEVEL": "log_level",
     "STANCEWATCH_DATA_DIR": "data_dir",
+    "STANCEWATCH_LOOP_DEBUG_LOG": "loop_debug_log",
 }
 
 

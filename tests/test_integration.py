@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -144,3 +145,25 @@ def test_bad_input_goes_to_the_dlq_and_the_worker_keeps_going(
         assert [d["reason"] for d in again].count("not_json") == 2
         missing = cli(["dlq", "show", "9:999"], env)
         assert missing.returncode == 1 and "no dead letter at 9:999" in missing.stderr
+
+
+def test_a_republished_article_produces_no_second_set_of_events_or_alerts(
+    kafka_settings: Settings,
+) -> None:
+    with worker_process(kafka_settings):
+        produce(kafka_settings, [seed_record()])
+        first = read_until(kafka_settings, "annotated-articles", lambda r: len(r) >= 1)
+        n_events = len(first[0]["events"])
+        read_until(kafka_settings, "stance-events", lambda r: len(r) >= n_events)
+        produce(kafka_settings, [seed_record()])  # the same id again
+        deadline = time.monotonic() + 60
+        while metric(kafka_settings, "stancewatch_articles_duplicate_total") != 1.0:
+            assert time.monotonic() < deadline, "the duplicate was never recognised"
+            time.sleep(0.5)
+        annotated = read_until(kafka_settings, "annotated-articles", lambda r: False, timeout=3)
+        assert len(annotated) == 1
+        events = read_until(kafka_settings, "stance-events", lambda r: False, timeout=3)
+        assert len(events) == n_events
+        alerts = read_until(kafka_settings, "alerts", lambda r: False, timeout=3)
+        ids = [a["alert_id"] for a in alerts]
+        assert ids and len(ids) == len(set(ids))
