@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -33,13 +34,28 @@ class _Stop(Exception):
     pass
 
 
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop()
+class _StopSignal:
+    """Ctrl-C and SIGTERM: interrupt start-up at once, end the watch loop at its next poll.
+
+    While watching, the handler only sets a flag: kafka-python's poll loop catches
+    BaseException, so an exception raised inside it would be lost.
+    """
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.watching = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.requested.set()
+        if not self.watching:
+            raise _Stop()
 
 
 def run_demo(settings: Settings, paths: list[Path], *, exit_after: float | None) -> int:
     """Run broker, topics, worker and publisher; show what the monitor finds."""
-    signal.signal(signal.SIGTERM, _raise_stop)
+    stop = _StopSignal()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     with contextlib.ExitStack() as stack:
         try:
             if settings.uses_local_broker:
@@ -57,8 +73,13 @@ def run_demo(settings: Settings, paths: list[Path], *, exit_after: float | None)
             print(f"metrics: {settings.web_url}/metrics", flush=True)
             publish_paths(settings, [str(p) for p in paths], raw=False, as_json=False)
             print("watching stance-events and alerts (Ctrl-C to stop) ...", flush=True)
-            _watch(settings, worker, exit_after)
+            stop.watching = True
+            _watch(settings, worker, exit_after, stop.requested)
+            stop.watching = False
+            if stop.requested.is_set():
+                print("\nstopping ...", flush=True)
         except (_Stop, KeyboardInterrupt):
+            stop.watching = False
             print("\nstopping ...", flush=True)
     print("stopped.", flush=True)
     return 0
@@ -116,7 +137,12 @@ def _model_loaded(url: str) -> bool:
     return False
 
 
-def _watch(settings: Settings, worker: subprocess.Popen[bytes], exit_after: float | None) -> None:
+def _watch(
+    settings: Settings,
+    worker: subprocess.Popen[bytes],
+    exit_after: float | None,
+    stop: threading.Event,
+) -> None:
     topics = {settings.topic(STANCE_EVENTS): "events", settings.topic(ALERTS): "alerts"}
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
@@ -131,8 +157,12 @@ def _watch(settings: Settings, worker: subprocess.Popen[bytes], exit_after: floa
     consumer.assign(assignment)
     consumer.seek_to_beginning(*assignment)
     deadline = None if exit_after is None else time.monotonic() + exit_after
+    parent = os.getppid()
     try:
         while deadline is None or time.monotonic() < deadline:
+            # Stop on a signal, or when whoever started us (e.g. make) has gone away.
+            if stop.is_set() or os.getppid() != parent:
+                return
             if worker.poll() is not None:
                 raise BrokerError(f"the worker exited with code {worker.returncode}")
             for _tp, records in consumer.poll(timeout_ms=500).items():
