@@ -8,6 +8,7 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from streams.errors import BrokerError, TopicError
+from streams.security import kafka_python_config
 from streams.settings import Settings
 from streams.topics import TopicSpec, topic_specs
 
@@ -26,6 +27,7 @@ def admin_client(settings: Settings, *, timeout_s: float = 10.0) -> KafkaAdminCl
             bootstrap_servers=settings.kafka_bootstrap,
             client_id=f"{settings.app_id}-admin",
             request_timeout_ms=int(timeout_s * 1000),
+            **kafka_python_config(settings),
         )
     except (KafkaError, OSError) as exc:
         raise BrokerError(

@@ -28,7 +28,9 @@ from processors.types import AnnotatedArticle, Article, DeadLetter, StanceEvent
 from processors.validate import decode_article
 from streams import metrics, topics
 from streams.nlp_pool import NlpPool
+from streams.security import faust_credentials
 from streams.settings import Settings
+from streams.web import register_web
 
 log = logging.getLogger("stancewatch")
 
@@ -88,6 +90,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=faust_credentials(settings),
         key_serializer="raw",
         value_serializer="raw",
         store="memory://",
@@ -134,6 +137,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     metrics.WORKER_INFO.info(
         {"version": __version__, "model": settings.model, "rules_version": rule_set.version}
     )
+    live = register_web(app, settings)  # /live, /api/live, lag and Faust sensor metrics
 
     async def send_dead_letter(letter: DeadLetter, key: bytes | None) -> Any:
         metrics.ARTICLES_FAILED.labels(reason=letter.reason).inc()
@@ -175,10 +179,10 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         key = article.id.encode()
         here = [msg.topic, msg.partition, msg.offset]
         stored = articles_seen.data.get(key)
-        seen = json.loads(stored) if stored is not None else None
-        fresh = seen is not None and time.time() - seen["t"] < settings.dedup_retention
-        if fresh and seen["at"] != here:
-            return True
+        if stored is not None:
+            seen = json.loads(stored)
+            if time.time() - seen["t"] < settings.dedup_retention and seen["at"] != here:
+                return True
         record = encode({"at": here, "t": time.time(), "p": msg.partition})
         # Written with the partition of the record it came from (the table is
         # co-partitioned with `articles`); the batch has no single current event.
@@ -266,6 +270,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             event_key = event.event_id.encode()
             if event_key in alerted_events:
                 continue
+            live.record_event(event, time.time())
             sends = []
             for alert_record in evaluate(rule_set, event, datetime.now(UTC)):
                 payload = encode(alert_record.to_dict())
@@ -279,6 +284,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 metrics.ALERTS_EMITTED.labels(
                     rule=alert_record.rule, severity=alert_record.severity
                 ).inc()
+                live.record_alert(alert_record, time.time())
             await asyncio.gather(*sends)
             alerted_events[event_key] = encode(
                 {"t": time.time(), "p": stream.current_event.message.partition}
@@ -298,7 +304,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     if settings.loop_debug_log is not None:
         loop_log = str(settings.loop_debug_log)
 
-        @app.task
+        @app.task  # type: ignore[untyped-decorator]
         async def watch_event_loop() -> None:
             """Log event-loop blocks longer than 100 ms (STANCEWATCH_LOOP_DEBUG_LOG)."""
             log_slow_callbacks(loop_log)

@@ -20,6 +20,7 @@ from processors.ids import article_id_for_text
 from processors.types import Article
 from processors.validate import article_from_mapping
 from streams.errors import BrokerError
+from streams.security import kafka_python_config
 from streams.settings import Settings
 from streams.topics import ARTICLES
 
@@ -108,6 +109,7 @@ def producer(settings: Settings) -> KafkaProducer:
             acks="all",
             linger_ms=5,
             client_id=f"{settings.app_id}-cli",
+            **kafka_python_config(settings),
         )
     except (KafkaError, OSError) as exc:
         raise BrokerError(
@@ -169,6 +171,7 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
             enable_auto_commit=False,
             client_id=f"{settings.app_id}-cli",
             consumer_timeout_ms=500,
+            **kafka_python_config(settings),
         )
     except (KafkaError, OSError) as exc:
         raise BrokerError(f"cannot reach Kafka at {settings.kafka_bootstrap}: {exc}") from None

@@ -24,6 +24,7 @@ from kafka import KafkaConsumer, TopicPartition
 from streams.admin import ensure_topics
 from streams.client import publish_paths, render
 from streams.errors import BrokerError
+from streams.security import kafka_python_config
 from streams.settings import Settings
 from streams.topics import ALERTS, STANCE_EVENTS
 
@@ -148,6 +149,7 @@ def _watch(
         bootstrap_servers=settings.kafka_bootstrap,
         enable_auto_commit=False,
         client_id=f"{settings.app_id}-demo",
+        **kafka_python_config(settings),
     )
     assignment = [
         TopicPartition(name, p)

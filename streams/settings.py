@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,17 @@ class Settings:
 
     #: Kafka bootstrap servers. ``None`` means "use the project's local broker".
     bootstrap_servers: str | None = None
+    #: Kafka connection security: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
+    security_protocol: str = "PLAINTEXT"
+    #: TLS: CA bundle, and a client certificate and key for mutual TLS (PEM files).
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    #: SASL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, with a user name and password.
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str | None = None
+    #: Never printed: excluded from repr, and from every log line.
+    sasl_password: str | None = field(default=None, repr=False)
     #: Port of the local broker (client listener); its controller uses port + 1.
     local_kafka_port: int = 9092
     #: Folder for the local broker's jars, data and logs.
@@ -104,12 +115,48 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[name] = _convert(var, raw, by_name[name].type)
-        return cls(**values)
+        settings = cls(**values)
+        settings.check_security()
+        return settings
+
+    def check_security(self) -> None:
+        """Raise ``ConfigError`` for a security setting that cannot work."""
+        if self.security_protocol not in SECURITY_PROTOCOLS:
+            raise ConfigError(
+                f"KAFKA_SECURITY_PROTOCOL={self.security_protocol!r} is not one of "
+                + ", ".join(SECURITY_PROTOCOLS)
+            )
+        if self.security_protocol.startswith("SASL"):
+            if self.sasl_mechanism not in SASL_MECHANISMS:
+                raise ConfigError(
+                    f"KAFKA_SASL_MECHANISM={self.sasl_mechanism!r} is not one of "
+                    + ", ".join(SASL_MECHANISMS)
+                )
+            if not self.sasl_username or self.sasl_password is None:
+                raise ConfigError(
+                    "SASL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD to be set"
+                )
+        if self.uses_local_broker and self.security_protocol != "PLAINTEXT":
+            raise ConfigError(
+                "the local broker speaks PLAINTEXT only: set KAFKA_BOOTSTRAP_SERVERS "
+                "to use TLS or SASL"
+            )
+
+
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
 
 #: Environment variable -> settings field.
 ENV_VARS: dict[str, str] = {
     "KAFKA_BOOTSTRAP_SERVERS": "bootstrap_servers",
+    "KAFKA_SECURITY_PROTOCOL": "security_protocol",
+    "KAFKA_SSL_CAFILE": "ssl_cafile",
+    "KAFKA_SSL_CERTFILE": "ssl_certfile",
+    "KAFKA_SSL_KEYFILE": "ssl_keyfile",
+    "KAFKA_SASL_MECHANISM": "sasl_mechanism",
+    "KAFKA_SASL_USERNAME": "sasl_username",
+    "KAFKA_SASL_PASSWORD": "sasl_password",
     "STANCEWATCH_KAFKA_PORT": "local_kafka_port",
     "STANCEWATCH_KAFKA_DIR": "local_kafka_dir",
     "STANCEWATCH_APP_ID": "app_id",
