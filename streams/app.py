@@ -27,12 +27,17 @@ from processors.rules import RuleSet, load_rules
 from processors.types import AnnotatedArticle, Article, DeadLetter, StanceEvent
 from processors.validate import decode_article
 from streams import metrics, topics
+from streams.client import recent_alert_ids
 from streams.nlp_pool import NlpPool
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.web import register_web
 
 log = logging.getLogger("stancewatch")
+
+#: How far back (seconds) the alert agent looks on the alerts topic for ids it must not
+#: send again; redelivery after a crash only spans the uncommitted offsets (seconds).
+RECENT_ALERTS_LOOKBACK = 600.0
 
 __version__ = "0.1.0"
 
@@ -41,16 +46,28 @@ def encode(record: dict[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def log_slow_callbacks(path: str, threshold: float = 0.1) -> None:
-    """Run the current event loop in debug mode, logging to ``path`` every callback that
-    holds it longer than ``threshold`` seconds (asyncio's slow-callback warning)."""
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-    logging.getLogger("asyncio").addHandler(handler)
+async def watch_event_loop(path: str, threshold: float = 0.1, tick: float = 0.01) -> None:
+    """Append a line to ``path`` each time the event loop was held longer than ``threshold``.
+
+    A watchdog, not asyncio's debug mode (which costs the loop about twice its CPU time):
+    it sleeps ``tick`` seconds again and again, and a wake-up that comes more than
+    ``threshold`` late means nothing else could run on the loop meanwhile. Each line also
+    gives the CPU time the loop's thread used meanwhile: close to the wall time, the loop
+    was busy (our code or a library's); far below it, the process was waiting for a CPU.
+    """
     loop = asyncio.get_running_loop()
-    loop.slow_callback_duration = threshold
-    loop.set_debug(True)
+    with open(path, "a", encoding="utf-8") as out:
+        while True:
+            before, cpu_before = loop.time(), time.thread_time()
+            await asyncio.sleep(tick)
+            late = loop.time() - before - tick
+            if late > threshold:
+                cpu = time.thread_time() - cpu_before
+                out.write(
+                    f"{datetime.now(UTC).isoformat()} event loop blocked {late:.3f} s "
+                    f"(loop thread on a CPU {cpu:.3f} s)\n"
+                )
+                out.flush()
 
 
 def dead_letter(
@@ -103,6 +120,10 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # A worker killed without leaving the group is noticed after the session
+        # timeout; its partitions then move to the others (default 60 s is long).
+        broker_session_timeout=15.0,
+        broker_heartbeat_interval=3.0,
     )
     t = settings.topic
     articles_topic = app.topic(t(topics.ARTICLES), partitions=settings.articles_partitions)
@@ -123,7 +144,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     # articles-seen: article id -> where it was first seen; a record with a seen id at
     # another position is a duplicate (the same position again is a redelivery after a
     # crash, and is processed again: outputs have deterministic ids).
-    # Keys and values are bytes (the app's raw serializers); values are JSON.
+    # Keys are ids (str) and values small dicts: the tables' changelogs are JSON.
     articles_seen = app.Table(
         "articles-seen",
         partitions=settings.articles_partitions,
@@ -176,14 +197,13 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
 
     def is_duplicate(article: Article, msg: Any) -> bool:
         """True when this article id was already taken from another position."""
-        key = article.id.encode()
+        key = article.id
         here = [msg.topic, msg.partition, msg.offset]
-        stored = articles_seen.data.get(key)
-        if stored is not None:
-            seen = json.loads(stored)
-            if time.time() - seen["t"] < settings.dedup_retention and seen["at"] != here:
-                return True
-        record = encode({"at": here, "t": time.time(), "p": msg.partition})
+        seen = articles_seen.data.get(key)
+        fresh = seen is not None and time.time() - seen["t"] < settings.dedup_retention
+        if fresh and seen is not None and seen["at"] != here:
+            return True
+        record = {"at": here, "t": time.time(), "p": msg.partition}
         # Written with the partition of the record it came from (the table is
         # co-partitioned with `articles`); the batch has no single current event.
         articles_seen.data[key] = record
@@ -261,18 +281,22 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     @app.agent(events_topic, concurrency=1)
     async def alert(stream: Any) -> None:
         """Evaluate the rules on each stance event; publish the alerts they fire."""
+        await reload_recent_alerts()
         async for value in stream:
             try:
                 event = StanceEvent.from_dict(json.loads(value))
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance event skipped: %s", exc)
                 continue
-            event_key = event.event_id.encode()
+            event_key = event.event_id
             if event_key in alerted_events:
                 continue
             live.record_event(event, time.time())
             sends = []
             for alert_record in evaluate(rule_set, event, datetime.now(UTC)):
+                if alert_record.alert_id in recent_alerts:
+                    continue  # already delivered before a crash or a rebalance
+                recent_alerts.add(alert_record.alert_id)
                 payload = encode(alert_record.to_dict())
                 key = alert_record.alert_id.encode()
                 targets = [alerts_topic, severity_topics[alert_record.severity]]
@@ -286,17 +310,31 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 ).inc()
                 live.record_alert(alert_record, time.time())
             await asyncio.gather(*sends)
-            alerted_events[event_key] = encode(
-                {"t": time.time(), "p": stream.current_event.message.partition}
-            )
+            alerted_events[event_key] = {
+                "t": time.time(),
+                "p": stream.current_event.message.partition,
+            }
+
+    # Alert ids already on the alerts topic. The alerted-events table is written after
+    # the alerts are delivered, so a crash in between would send them again on
+    # redelivery; what the topic itself holds closes that window. Loaded when the
+    # agent starts, which is when a restarted worker would redeliver.
+    recent_alerts: set[str] = set()
+
+    async def reload_recent_alerts() -> None:
+        loop = asyncio.get_running_loop()
+        ids = await loop.run_in_executor(
+            None, recent_alert_ids, settings, t(topics.ALERTS), RECENT_ALERTS_LOOKBACK
+        )
+        recent_alerts.update(ids)
 
     @app.timer(interval=600.0)  # type: ignore[untyped-decorator]
     async def forget_old_ids() -> None:
         """Drop dedup entries older than the retention, so the tables stay bounded."""
         cutoff = time.time() - settings.dedup_retention
+        recent_alerts.clear()  # refilled from the topic at the next rebalance
         for table in (articles_seen, alerted_events):
-            for key, stored in list(table.data.items()):
-                value = json.loads(stored)
+            for key, value in list(table.data.items()):
                 if value["t"] < cutoff:
                     del table.data[key]
                     table.send_changelog(value["p"], key, None, value_serializer="raw")
@@ -305,9 +343,9 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         loop_log = str(settings.loop_debug_log)
 
         @app.task  # type: ignore[untyped-decorator]
-        async def watch_event_loop() -> None:
+        async def event_loop_watchdog() -> None:
             """Log event-loop blocks longer than 100 ms (STANCEWATCH_LOOP_DEBUG_LOG)."""
-            log_slow_callbacks(loop_log)
+            await watch_event_loop(loop_log)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:

@@ -188,6 +188,30 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
     return cons
 
 
+def recent_alert_ids(settings: Settings, topic: str, lookback_s: float) -> set[str]:
+    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds."""
+    cons = consumer(settings, topic, from_beginning=True)
+    try:
+        parts = list(cons.assignment())
+        since = int((time.time() - lookback_s) * 1000)
+        starts = cons.offsets_for_times(dict.fromkeys(parts, since))
+        ends = cons.end_offsets(parts)
+        for tp in parts:
+            found = starts.get(tp)
+            cons.seek(tp, found.offset if found is not None else ends[tp])
+        ids: set[str] = set()
+        remaining = {tp for tp in parts if cons.position(tp) < ends[tp]}
+        deadline = time.monotonic() + 30
+        while remaining and time.monotonic() < deadline:
+            for tp, batch in cons.poll(timeout_ms=200).items():
+                ids.update(r.key.decode() for r in batch if r.key)
+                if cons.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+        return ids
+    finally:
+        cons.close()
+
+
 def follow_topic(
     settings: Settings,
     topic: str,

@@ -23,7 +23,7 @@ from tests.conftest import ROOT, settings_env
 def worker_process(settings: Settings, *, timeout: float = 120.0) -> Iterator[subprocess.Popen]:
     """A real ``stancewatch worker`` process, ready (model loaded) when yielded."""
     ensure_topics(settings)
-    log = open(settings.data_dir.parent / f"worker-{settings.web_port}.log", "wb")  # noqa: SIM115
+    log = open(settings.data_dir.parent / f"worker-{settings.web_port}.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"],
         env=settings_env(settings),
