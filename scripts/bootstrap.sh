@@ -17,11 +17,13 @@ if ! need java || ! need mvn; then
 fi
 
 # Debian packages: Prometheus and promtool (metrics tests), docker-compose 1.29
-# (validates docker-compose.yml without an engine).
+# (validates docker-compose.yml without an engine), Chromium (the live page's browser
+# test and the README screenshots; headless, no browser is downloaded by any tool).
 missing=()
 need prometheus || missing+=(prometheus)
 need promtool || missing+=(prometheus)
 need docker-compose || missing+=(docker-compose)
+need chromium || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! need sudo; then
     echo "bootstrap: please install the Debian packages: ${missing[*]}" >&2

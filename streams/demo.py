@@ -72,6 +72,7 @@ def run_demo(settings: Settings, paths: list[Path], *, exit_after: float | None)
                 print(f"topic {status.spec.name}: {status.state}", flush=True)
             worker = stack.enter_context(_worker_process(settings))
             print(f"metrics: {settings.web_url}/metrics", flush=True)
+            print(f"live page: {settings.web_url}/live", flush=True)
             publish_paths(settings, [str(p) for p in paths], raw=False, as_json=False)
             print("watching stance-events and alerts (Ctrl-C to stop) ...", flush=True)
             stop.watching = True

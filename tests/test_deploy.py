@@ -40,6 +40,7 @@ ALERTS = {
     "StancewatchDeadLettersHigh",
     "StancewatchLatencyHigh",
     "StancewatchNoThroughput",
+    "StancewatchConsumerLagGrowing",
 }
 
 METRIC_RE = re.compile(r"stancewatch_[a-z_]+")
@@ -391,6 +392,8 @@ def test_alert_rules() -> None:
     assert "histogram_quantile(0.99" in latency
     assert "stancewatch_end_to_end_latency_seconds_bucket" in latency
     assert re.search(r">\s*2\b", latency)
+    lag = rules["StancewatchConsumerLagGrowing"]["expr"]
+    assert "stancewatch_consumer_lag_records" in lag and "deriv(" in lag
     throughput = rules["StancewatchNoThroughput"]["expr"]
     assert "stancewatch_articles_consumed_total" in throughput
     assert "stancewatch_articles_processed_total" in throughput
@@ -453,6 +456,8 @@ def test_grafana_dashboard() -> None:
         "stancewatch_events_extracted_total",
         "stancewatch_entities_extracted_total",
         "stancewatch_alerts_emitted_total",
+        "stancewatch_consumer_lag_records",
+        "stancewatch_dlq_records_total",
     ):
         assert needed in exprs, f"no dashboard panel queries {needed}"
 
