@@ -9,6 +9,7 @@ gazetteer and, beyond it, through what the article itself says about them
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,8 @@ from processors.gazetteer import ActorEntry, Gazetteer
 
 #: spaCy labels whose entities can be actors.
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
+#: spaCy labels of names that contain country names without being actors.
+PLACE_LABELS = frozenset({"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _DETERMINERS = frozenset({"the", "a", "an"})
 
@@ -61,6 +64,10 @@ class MentionIndex:
                 seen.setdefault((m.start, m.end), m)
         return sorted(seen.values(), key=lambda m: m.start)
 
+    def any_in(self, start: int, end: int) -> bool:
+        """Whether any mention starts or ends inside tokens ``[start, end)``."""
+        return any(i in self._by_token for i in range(start, end))
+
     def entity_code(self, span: Span) -> Mention | None:
         return self._by_token.get(span.start)
 
@@ -85,14 +92,26 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
         if entry is not None:
             start, end = _trim(ent)
             add(_mention(doc, start, end, entry, "gazetteer"))
-        elif ent.label_ in ("PERSON", "ORG"):
-            persons.append(ent)
+        else:
+            persons.append(ent)  # maybe tied to a country by the article (step 3)
 
-    # 2. Gazetteer phrases the NER missed ("Chinese foreign ministry", "the Kremlin").
+    # 2. Gazetteer phrases the NER missed ("Chinese foreign ministry", "the Kremlin"),
+    #    but not inside the name of a place or thing ("the South China Sea").
     words = [t.text for t in doc]
+    candidate_start = [t.is_alpha or t.text[:1].isupper() for t in doc]
+    inside_names = {
+        t.i
+        for ent in doc.ents
+        if ent.label_ in PLACE_LABELS
+        for t in ent
+        if t.i != ent.root.i and t.dep_ in _MODIFIER_DEPS and t.head.i in range(ent.start, ent.end)
+    }
     i = 0
     while i < len(doc):
-        if i in covered or not (doc[i].is_alpha or doc[i].text[:1].isupper()):
+        if i in covered or i in inside_names or not candidate_start[i]:
+            i += 1
+            continue
+        if not gazetteer.may_start(words[i]):
             i += 1
             continue
         match = gazetteer.longest_match(words, i)
@@ -101,6 +120,15 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
             i += match[0]
         else:
             i += 1
+
+    # 2b. A country or organisation that modifies a role noun takes the role's sector:
+    #     "Israeli soldiers" -> ISR MIL, "Hungarian and Romanian officials" -> HUN GOV and
+    #     ROU GOV, "the government of Gondor" -> GON GOV.
+    for start, m in list(mentions.items()):
+        if m.sector is None and m.kind != "person":
+            sector = _role_sector(doc[m.end - 1], gazetteer)
+            if sector is not None:
+                mentions[start] = replace(m, sector=sector)
 
     # 3. Persons the article ties to a country (appositions, titles, possessives),
     #    then later short forms of their names ("Wang" after "Wang Wenbin").
@@ -137,13 +165,48 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
 
     # 4. Pronouns: he/she -> the most recent person mention within two sentences.
     ordered = sorted(mentions.values(), key=lambda m: m.start)
+    sentence_starts: list[int] | None = None
     for token in doc:
         if token.lower_ not in PERSON_PRONOUNS or token.i in covered or token.pos_ != "PRON":
             continue
-        antecedent = _recent_person(ordered, token)
+        if sentence_starts is None:
+            sentence_starts = [s.start for s in doc.sents]
+        antecedent = _recent_person(ordered, token, sentence_starts)
         if antecedent is not None:
             add(replace(antecedent, start=token.i, end=token.i + 1, text=token.text, how="pronoun"))
     return MentionIndex(mentions.values())
+
+
+_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod"})
+
+
+def _role_sector(token: Token, gazetteer: Gazetteer) -> str | None:
+    """The sector of the role noun a mention's last token modifies, if it does.
+
+    "Israeli soldiers", "Hungarian and Romanian officials" (through the conjunction),
+    "China's foreign ministry", "soldiers from Gondor", "the government of Gondor".
+    """
+    node = token
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    head: Token | None = None
+    if node.dep_ in _MODIFIER_DEPS and node.head.i > node.i:
+        head = node.head
+    elif (
+        node.dep_ == "pobj"
+        and node.head.lower_ in ("of", "from", "in")
+        and node.head.head.pos_ in ("NOUN", "PROPN")
+        and node.head.head.i < node.i
+    ):
+        head = node.head.head
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    words = [t.text.lower() for t in head.children if t.dep_ == "compound" and t.i > node.i]
+    for phrase in (" ".join([*words, head.text.lower()]), head.text.lower(), head.lemma_.lower()):
+        sector = gazetteer.sector_of(phrase)
+        if sector is not None:
+            return sector
+    return None
 
 
 def _mention(doc: Doc, start: int, end: int, entry: ActorEntry, how: str) -> Mention:
@@ -185,9 +248,13 @@ def _described_actor(ent: Span, index: MentionIndex, gazetteer: Gazetteer) -> Me
             described.extend(child.subtree)
     if head.dep_ == "appos":
         described.extend(t for t in head.head.subtree if t.i < ent.start or t.i >= ent.end)
-    left = [t for t in doc[max(ent.sent.start, ent.start - 4) : ent.start]]
-    described.extend(t for t in left if t.dep_ in ("compound", "amod") and t.head.i >= ent.start)
+    left = [t for t in doc[max(ent.sent.start, ent.start - 5) : ent.start]]
+    described.extend(t for t in left if _title_of(t, ent))
     described.extend(t for t in ent if t.dep_ in ("compound", "amod"))
+    # "King Hassan of Morocco", "the President of Ghana John Mahama"
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            described.extend(g for g in prep.children if g.dep_ == "pobj")
 
     sector = None
     for t in described:
@@ -215,6 +282,18 @@ def _described_actor(ent: Span, index: MentionIndex, gazetteer: Gazetteer) -> Me
     return None
 
 
+def _title_of(token: Token, ent: Span) -> bool:
+    """Whether a word before a name is part of its title ("U.N. Secretary-General")."""
+    node = token
+    for _ in range(6):
+        if node.i >= ent.start:
+            return node.i < ent.end
+        if node.dep_ not in ("compound", "amod", "punct", "poss", "nmod") or node.head.i <= node.i:
+            return False
+        node = node.head
+    return False
+
+
 def _clause_subject_actor(token: Token, index: MentionIndex) -> Mention | None:
     node = token
     while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
@@ -233,10 +312,10 @@ def _alias_of(ent: Span, aliases: dict[str, Mention]) -> Mention | None:
     return None
 
 
-def _recent_person(ordered: list[Mention], token: Token) -> Mention | None:
-    doc = token.doc
-    sentence_starts = [s.start for s in doc.sents]
-    current = max(i for i, s in enumerate(sentence_starts) if s <= token.i)
+def _recent_person(
+    ordered: list[Mention], token: Token, sentence_starts: list[int]
+) -> Mention | None:
+    current = bisect.bisect_right(sentence_starts, token.i) - 1
     earliest = sentence_starts[max(0, current - 2)]
     best = None
     for m in ordered:

@@ -80,6 +80,7 @@ __all__ = [
     "Gazetteer",
     "PetrarchActorBlock",
     "agent_sector",
+    "dictionary_kind",
     "igo_code",
     "normalize",
     "parse_petrarch_actors",
@@ -266,8 +267,9 @@ def _fold(text: str) -> str:
     return s.casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """The lookup key of a surface form.
+    """The lookup key of a surface form (cached: the same words recur in every article).
 
     Case-insensitive; curly quotes folded; accents dropped; hyphens, dashes,
     underscores and slashes read as spaces; dots dropped (``U.S.`` == ``US``);
@@ -828,6 +830,29 @@ def _is_tsv(text: str, header: tuple[str, ...]) -> bool:
     return cols == header
 
 
+def dictionary_kind(text: str) -> str:
+    """What a dictionary file holds: ``actors``, ``agents``, ``verbs`` or ``unknown``.
+
+    Project TSV files by their header; PETRARCH files by their shape (verb files have
+    ``---  VERB  [code]  ---`` blocks; agent codes carry a ``~``, actor codes do not).
+    """
+    lines = [line.strip() for _, line in _content_lines(text)]
+    if not lines:
+        return "unknown"
+    header = tuple(c.strip().lower() for c in lines[0].split("\t"))
+    if header == ACTOR_HEADER:
+        return "actors"
+    if header == AGENT_HEADER:
+        return "agents"
+    if sum(1 for line in lines if line.startswith("---") and line.endswith("---")) >= 2:
+        return "verbs"
+    codes = [body for line in lines for body in _BRACKET.findall(line)]
+    if not codes:
+        return "unknown"
+    with_tilde = sum(1 for c in codes if "~" in c)
+    return "agents" if with_tilde * 2 >= len(codes) else "actors"
+
+
 def _load_actor_file(path: Path) -> list[ActorEntry]:
     text = _read_text(path)
     if _is_tsv(text, ACTOR_HEADER) or path.suffix.lower() == ".tsv":
@@ -949,7 +974,11 @@ class Gazetteer:
             gaz.add_actors(read_actor_tsv(_read_text(DATA_DIR / "actors.tsv"), "actors.tsv"))
             gaz.add_agents(read_agent_tsv(_read_text(DATA_DIR / "agents.tsv"), "agents.tsv"))
         for path in actor_files:
-            gaz.add_actors(_load_actor_file(Path(path)))
+            # A role-noun file among the actor files (one setting lists both) is read as one.
+            if dictionary_kind(_read_text(Path(path))) == "agents":
+                gaz.add_agents(_load_agent_file(Path(path)))
+            else:
+                gaz.add_actors(_load_actor_file(Path(path)))
         for path in agent_files:
             gaz.add_agents(_load_agent_file(Path(path)))
         return gaz
@@ -998,6 +1027,14 @@ class Gazetteer:
             if entry is not None and _case_ok(self._case[key], raw):
                 best = (end - start, entry)
         return best
+
+    def may_start(self, token: str) -> bool:
+        """Whether an entry (or "the" before one) can start with this token text.
+
+        A cheap test before :meth:`longest_match`.
+        """
+        key = normalize(token)
+        return key == "the" or key in self._prefixes
 
     def sector_of(self, noun: str) -> str | None:
         """Sector of a role noun (lemma or text, multi-word ok).

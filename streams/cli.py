@@ -81,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="annotate one article file and print JSON (no Kafka)")
     p.add_argument("path", metavar="FILE", help="a .txt or .json article; '-' reads stdin")
 
+    p = sub.add_parser("eval", help="score the extractor on a gold JSONL file (no Kafka)")
+    p.add_argument(
+        "--set", dest="eval_set", required=True, choices=("plover", "newsmtsc", "petrarch")
+    )
+    p.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL file")
+    p.add_argument("--dictionaries", metavar="DIR", help="actor/agent dictionaries to add")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--errors", type=int, default=0, metavar="N", help="show the N worst misses")
+
+    p = sub.add_parser("bench-extract", help="extraction cost: full extractor vs bare nlp.pipe")
+    p.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH", help="article files")
+    p.add_argument("--repeat", type=int, default=20, help="repeat the texts N times")
+    p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = sub.add_parser("topics", help="create the topics, or check them with --check")
     p.add_argument("--check", action="store_true", help="only check; exit 1 if not ready")
 
@@ -100,6 +115,42 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="stop by itself after this long (default: run until Ctrl-C)",
+    )
+
+    p = sub.add_parser(
+        "bench",
+        help="throughput and latency through a real broker, side by side with bare spaCy",
+    )
+    p.add_argument(
+        "--articles", type=int, default=400, help="corpus size for the capacity run (400)"
+    )
+    p.add_argument(
+        "--bare-articles",
+        type=int,
+        default=1000,
+        help="how many of them go through bare nlp.pipe (1000; 0 = all)",
+    )
+    p.add_argument(
+        "--loads",
+        default="0.25,0.5,0.75",
+        help="offered loads for the latency runs, as fractions of capacity",
+    )
+    p.add_argument(
+        "--latency-seconds",
+        type=float,
+        default=40.0,
+        help="seconds of paced publishing per load (40)",
+    )
+    p.add_argument(
+        "--rounds", type=int, default=4, help="bare and pipeline runs alternate in rounds (4)"
+    )
+    p.add_argument("--seed", type=int, default=5, help="corpus seed (5)")
+    p.add_argument("--out", default="bench-out", help="output folder (bench-out)")
+    p.add_argument(
+        "--asyncio-debug",
+        action="store_true",
+        help="also run the worker in asyncio debug mode, which names slow callbacks "
+        "in worker.log (and slows the loop down)",
     )
     return parser
 
@@ -158,12 +209,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if command == "extract":
         return _extract(settings, args.path)
+    if command in ("eval", "bench-extract"):
+        return _evaluation(settings, args)
     if command == "topics":
         return _topics(settings, check=args.check)
     if command == "kafka":
         from streams.kafka_local import kafka_command
 
         return kafka_command(args.action, settings)
+    if command == "bench":
+        return _bench(settings, args)
     if command == "run":
         from streams.demo import run_demo
 
@@ -185,6 +240,31 @@ def _worker(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _bench(settings: Settings, args: argparse.Namespace) -> int:
+    from streams.bench import BenchOptions, bench_command
+    from streams.errors import ConfigError
+
+    try:
+        loads = tuple(float(x) for x in args.loads.split(",") if x.strip())
+    except ValueError:
+        raise ConfigError(
+            f"--loads {args.loads!r}: comma-separated fractions, e.g. 0.25,0.5"
+        ) from None
+    if args.articles < 1 or not loads or not all(0 < x < 1 for x in loads):
+        raise ConfigError("bench: --articles must be >= 1 and --loads fractions in (0, 1)")
+    options = BenchOptions(
+        articles=args.articles,
+        bare_articles=args.bare_articles or None,
+        loads=loads,
+        latency_seconds=args.latency_seconds,
+        seed=args.seed,
+        rounds=max(1, args.rounds),
+        out_dir=Path(args.out).absolute(),
+        asyncio_debug=args.asyncio_debug,
+    )
+    return bench_command(settings, options)
+
+
 def _extract(settings: Settings, path: str) -> int:
     from processors.annotate import Extractor
     from streams.client import read_articles
@@ -197,6 +277,34 @@ def _extract(settings: Settings, path: str) -> int:
     )
     for article in articles:
         print(json.dumps(extractor.annotate(article).to_dict(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _evaluation(settings: Settings, args: argparse.Namespace) -> int:
+    from processors import evaluation
+
+    common = {
+        "model": settings.model,
+        "actor_dictionaries": settings.actor_dictionaries,
+        "min_confidence": settings.min_event_confidence,
+        "as_json": args.json,
+    }
+    if args.command == "eval":
+        dictionaries = Path(args.dictionaries) if args.dictionaries else None
+        print(
+            evaluation.eval_command(
+                args.eval_set,
+                Path(args.gold),
+                dictionaries=dictionaries,
+                errors=args.errors,
+                **common,
+            )
+        )
+        return EXIT_OK
+    from streams.client import read_articles
+
+    texts = [a.text for a in read_articles(args.paths)]
+    print(evaluation.bench_extract_command(texts, repeat=args.repeat, rounds=args.rounds, **common))
     return EXIT_OK
 
 

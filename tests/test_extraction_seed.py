@@ -105,3 +105,57 @@ def test_wire_format_round_trips(annotated: AnnotatedArticle) -> None:
 
 def _brief(e: StanceEvent) -> str:
     return f"{e.event_type} {codes(e.actor)}->{codes(e.recipient)} [{e.trigger.text}]"
+
+
+# --------------------------------------------------------------------------
+# issue 3: what the seed must also give
+
+
+def test_seed_treaty_suspension_is_russia_toward_the_us_with_its_modality(
+    annotated: AnnotatedArticle,
+) -> None:
+    """ "Putin stated this week that he would suspend a treaty ... with Washington"."""
+    event = next(e for e in annotated.events if e.trigger.text == "suspend")
+    assert event.event_type in ("THREATEN", "SANCTION")
+    assert codes(event.actor) == {"RUS"} and codes(event.recipient) == {"USA"}
+    assert event.recipient[0].text == "Washington"  # the metonym, resolved
+    assert event.modality.reported and event.modality.hypothetical
+    assert not event.modality.negated
+    assert event.speaker is not None and event.speaker.code == "RUS"
+    assert event.polarity == "oppose"
+
+
+def test_seed_position_paper_opposes_unilateral_sanctions(annotated: AnnotatedArticle) -> None:
+    """ "The Chinese position paper stated that unilateral sanctions only lead to more
+    problems": China rejects unilateral sanctions."""
+    rejections = [
+        e
+        for e in annotated.events
+        if e.event_type == "REJECT" and "unilateral sanctions" in e.sentence.text
+    ]
+    assert len(rejections) == 1, [_brief(e) for e in annotated.events]
+    event = rejections[0]
+    assert codes(event.actor) == {"CHN"}
+    assert event.modality.reported and not event.modality.negated
+    assert event.context == "economic"
+    assert event.polarity == "oppose"
+
+
+def test_seed_commentator_ian_chong_is_no_actor(annotated: AnnotatedArticle) -> None:
+    """The political scientist quoted in the article speaks for no state."""
+    for e in annotated.events:
+        parties = [*e.actor, *e.recipient, *([e.speaker] if e.speaker else [])]
+        assert not [p for p in parties if "Chong" in p.text], _brief(e)
+
+
+def test_seed_events_have_plover_fields(annotated: AnnotatedArticle) -> None:
+    for e in annotated.events:
+        assert e.quad_class in {
+            "verbal_cooperation",
+            "material_cooperation",
+            "verbal_conflict",
+            "material_conflict",
+        }
+        assert -10.0 <= e.intensity <= 10.0
+        assert 0.0 < e.confidence <= 1.0
+        assert e.polarity in {"support", "oppose", "neutral"}

@@ -493,3 +493,42 @@ def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for name in ("actors.tsv", "agents.tsv"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+def test_agent_file_among_actor_files_is_read_as_agents(petrarch_dicts: Path) -> None:
+    """One setting (STANCEWATCH_ACTOR_DICTIONARIES) lists actor and agent files alike."""
+    gaz = Gazetteer.load(
+        actor_files=[
+            petrarch_dicts / "PETR.Validate.actors.txt",
+            petrarch_dicts / "PETR.Validate.agents.txt",
+        ]
+    )
+    assert gaz.lookup("Arnor") is not None
+    assert gaz.sector_of("police") == "COP"
+    assert gaz.lookup("police") is None  # not an actor name
+
+
+def test_may_start_is_a_cheap_prefix_test(gaz: Gazetteer) -> None:
+    assert gaz.may_start("United") and gaz.may_start("the") and gaz.may_start("China")
+    assert not gaz.may_start("yesterday")
+
+
+def test_verb_build_reproduces_shipped_lexicon(tmp_path: Path) -> None:
+    """processors/data/verbs.tsv is exactly what scripts/build_verbs.py makes from shared/."""
+    assert (SHARED / "data" / "phoenix" / "CAMEO.2.0.txt").is_file()
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_verbs.py"),
+            "--shared",
+            str(SHARED),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "verbs.tsv").read_bytes() == (DATA_DIR / "verbs.tsv").read_bytes()
