@@ -108,7 +108,8 @@ def test_run_starts_broker_and_worker_shows_findings_and_stops_cleanly(
         "STANCEWATCH_WEB_PORT": str(free_port()),
         "STANCEWATCH_DATA_DIR": str(tmp_path / "worker"),
     }
-    result = run(["run", "seeds", "--exit-after", "25"], env, timeout=240)
+    # Bounded, with room for a loaded machine: start-up, 25 s of watching, a clean stop.
+    result = run(["run", "seeds", "--exit-after", "25"], env, timeout=480)
     out = result.stdout
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"starting the local Kafka broker on 127.0.0.1:{port}" in out
