@@ -227,15 +227,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(settings: Settings) -> int:
-    import faust
-
     from streams.admin import require_topics
     from streams.app import create_app
+    from streams.worker import Worker
 
     logging.basicConfig(level=settings.log_level)
     require_topics(settings)
     app = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True)
+    worker = Worker(app, loglevel=settings.log_level.lower(), quiet=True)
     worker.execute_from_commandline()
     return EXIT_OK
 

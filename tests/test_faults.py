@@ -162,3 +162,15 @@ def test_broker_restart_while_the_worker_runs(tmp_path: Path) -> None:
             assert worker.poll() is None, "the worker recovers by itself"
     finally:
         broker.stop()
+
+
+def test_a_second_stop_signal_exits_at_once(kafka_settings: Settings) -> None:
+    with worker_process(kafka_settings) as worker:
+        produce(kafka_settings, records(articles(200, "sig")))
+        time.sleep(1.0)
+        worker.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 130
+        assert time.monotonic() - started < 10

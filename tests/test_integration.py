@@ -97,6 +97,12 @@ BAD_INPUTS = [
     (json.dumps({"id": "empty", "text": "  "}).encode(), "empty_text"),
     (b'{"text": "caf\xe9 bytes"}', "not_utf8"),
     (json.dumps({"text": "x" * 5000}).encode(), "too_large"),
+    (json.dumps({"text": ["a", "list"]}).encode(), "wrong_type"),
+    (
+        json.dumps({"text": "China urged talks.", "published_at": "soon"}).encode(),
+        "bad_published_at",
+    ),
+    (json.dumps({"text": "China urged talks.", "lang": "fr"}).encode(), "unsupported_lang"),
 ]
 
 
