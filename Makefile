@@ -2,6 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: setup run test lint bench clean
 
@@ -18,6 +19,15 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy processors streams
+
+# Throughput and latency through a real local broker, side by side with bare spaCy
+# (figures in bench-out/). A long run: make bench BENCH_ARGS="--articles 10000".
+bench: setup $(VENV)/.bench-installed
+	$(BIN)/stancewatch bench $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

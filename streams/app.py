@@ -262,6 +262,10 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                     pending.append(await send_dead_letter(letter, event.key))
                 else:
                     pending.extend(await publish_annotation(result, msg.timestamp))
+                # Encoding and sending one article's records costs a few ms of CPU and
+                # the sends need not suspend: yield between articles, so that publishing
+                # a batch is not one long step of the event loop.
+                await asyncio.sleep(0)
         # At-least-once: the batch's offsets are committed only after this returns,
         # so wait until the broker has every record we produced for it.
         await asyncio.gather(*pending)

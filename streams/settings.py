@@ -74,8 +74,8 @@ class Settings:
     log_level: str = "WARNING"
     #: Where the worker keeps its local table state.
     data_dir: Path = DEFAULT_CACHE_DIR / "worker-data"
-    #: When set, the worker runs its event loop in asyncio debug mode and writes every
-    #: callback that held the loop longer than 100 ms to this file (``stancewatch bench``).
+    #: When set, a watchdog in the worker appends a line to this file each time the event
+    #: loop was held longer than 100 ms (``stancewatch bench`` counts them).
     loop_debug_log: Path | None = None
 
     @property
