@@ -51,6 +51,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# The extractor folds object words the same way when it matches the lexicon.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from processors.events import stem
+
 REPO = Path(__file__).resolve().parents[1]
 
 PLOVER_TYPES = {
@@ -850,18 +854,6 @@ class Entry:
                 self.source,
             )
         )
-
-
-def stem(word: str) -> str:
-    """The crude plural-folding the extractor also applies to object words."""
-    w = word.lower().strip("_")
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
 
 
 # --------------------------------------------------------------------------

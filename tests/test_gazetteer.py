@@ -473,17 +473,16 @@ def test_shipped_agents_are_well_formed() -> None:
     assert all(noun == noun.lower() for noun in nouns)
 
 
-def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
-    """The shipped files are exactly what the build script makes from shared/."""
-    assert (SHARED / "data" / "phoenix" / "Phoenix.Countries.actors.txt").is_file()
+def run_build(script: str, out: Path) -> None:
+    """Run a data build script from scripts/ on shared/ into ``out``."""
     result = subprocess.run(
         [
             sys.executable,
-            str(REPO / "scripts" / "build_dictionaries.py"),
+            str(REPO / "scripts" / script),
             "--shared",
             str(SHARED),
             "--out",
-            str(tmp_path),
+            str(out),
         ],
         capture_output=True,
         text=True,
@@ -491,6 +490,12 @@ def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
+    """The shipped files are exactly what the build script makes from shared/."""
+    assert (SHARED / "data" / "phoenix" / "Phoenix.Countries.actors.txt").is_file()
+    run_build("build_dictionaries.py", tmp_path)
     for name in ("actors.tsv", "agents.tsv"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
 
@@ -516,19 +521,5 @@ def test_may_start_is_a_cheap_prefix_test(gaz: Gazetteer) -> None:
 def test_verb_build_reproduces_shipped_lexicon(tmp_path: Path) -> None:
     """processors/data/verbs.tsv is exactly what scripts/build_verbs.py makes from shared/."""
     assert (SHARED / "data" / "phoenix" / "CAMEO.2.0.txt").is_file()
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "build_verbs.py"),
-            "--shared",
-            str(SHARED),
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    run_build("build_verbs.py", tmp_path)
     assert (tmp_path / "verbs.tsv").read_bytes() == (DATA_DIR / "verbs.tsv").read_bytes()
