@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,9 +24,24 @@ _extractor: Extractor | None = None
 
 def _initialize(model: str, dictionaries: tuple[Path, ...], min_confidence: float) -> None:
     global _extractor
+    _exit_with_parent(os.getppid())
     _extractor = Extractor.build(
         model, actor_dictionaries=dictionaries, min_confidence=min_confidence
     )
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when the worker that started it is gone (e.g. after kill -9).
+
+    A pool process whose parent dies is not told: it would live on as an orphan.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _warm_up() -> bool:

@@ -58,6 +58,27 @@ def records(items: list[Article]) -> list[tuple[bytes, bytes]]:
     return [(a.id.encode(), json.dumps(a.to_dict()).encode()) for a in items]
 
 
+def child_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def wait_gone(pids: list[int], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if Path(f"/proc/{p}").exists() and not _zombie(p)]
+        time.sleep(0.2)
+    assert not alive, f"processes left behind: {alive}"
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return False
+
+
 def processed(settings: Settings) -> float:
     return metric(settings, "stancewatch_articles_processed_total") or 0.0
 
@@ -72,8 +93,11 @@ def test_kill_9_mid_stream_then_restart_loses_nothing_and_doubles_no_alert(
         while processed(kafka_settings) < 100:
             assert time.monotonic() < deadline
             time.sleep(0.2)
+        pool = child_pids(worker.pid)
+        assert pool, "the worker has NLP pool processes"
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
+        wait_gone(pool)  # no orphaned NLP processes after kill -9
     with worker_process(kafka_settings):
         annotated = read_until(
             kafka_settings,
