@@ -130,3 +130,23 @@ def _free_pair() -> int:
     from streams.kafka_local import free_port_pair
 
     return free_port_pair()
+
+
+def test_worker_refuses_to_start_without_its_topics(kafka_settings: Settings) -> None:
+    env = settings_env(kafka_settings)
+    missing = run(["worker"], env, timeout=60)
+    assert missing.returncode == 1
+    assert "topics are not ready" in missing.stderr and "missing" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_worker_refuses_to_start_when_partition_counts_disagree(
+    kafka_settings: Settings,
+) -> None:
+    from streams.admin import ensure_topics
+
+    ensure_topics(kafka_settings)
+    env = settings_env(kafka_settings.with_overrides(articles_partitions=3))
+    result = run(["worker"], env, timeout=60)
+    assert result.returncode == 1
+    assert "has 2 partitions, expected 3" in result.stderr
