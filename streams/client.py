@@ -171,6 +171,7 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
             enable_auto_commit=False,
             client_id=f"{settings.app_id}-cli",
             consumer_timeout_ms=500,
+            fetch_max_wait_ms=50,  # as in the demo: do not wait on empty partitions
             **kafka_python_config(settings),
         )
     except (KafkaError, OSError) as exc:

@@ -150,6 +150,9 @@ def _watch(
         bootstrap_servers=settings.kafka_bootstrap,
         enable_auto_commit=False,
         client_id=f"{settings.app_id}-demo",
+        # Show records as they come: do not let the broker hold a fetch for 500 ms per
+        # partition round (kafka-python's default) when most partitions are empty.
+        fetch_max_wait_ms=50,
         **kafka_python_config(settings),
     )
     assignment = [
