@@ -46,7 +46,7 @@ from typing import Any
 
 from processors.types import Article
 from streams.errors import BrokerError
-from streams.settings import ENV_VARS, Settings
+from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where the real sentences come from: the seed articles and the shared evaluation sets.
@@ -350,19 +350,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a child process build the same ``settings``."""
-    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
-    for var, name in ENV_VARS.items():
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        env[var] = (
-            os.pathsep.join(str(p) for p in value) if isinstance(value, tuple) else str(value)
-        )
-    return env
-
-
 def _metric(settings: Settings, name: str) -> float | None:
     try:
         with urllib.request.urlopen(f"{settings.web_url}/metrics", timeout=2) as response:
@@ -383,7 +370,7 @@ def worker_process(
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker"],
-            env=settings_env(settings) | (env or {}),
+            env=settings.child_environ() | (env or {}),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,

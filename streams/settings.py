@@ -100,6 +100,18 @@ class Settings:
         """The full name of a topic, with the configured prefix."""
         return f"{self.topic_prefix}{name}"
 
+    def child_environ(self) -> dict[str, str]:
+        """The environment that makes a child process build these same settings."""
+        env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+        for var, name in ENV_VARS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            env[var] = (
+                os.pathsep.join(str(p) for p in value) if isinstance(value, tuple) else str(value)
+            )
+        return env
+
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

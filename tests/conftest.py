@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from processors.annotate import Extractor
-from streams.settings import ENV_VARS, Settings
+from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_2ee5c5a79ba5e6b6.txt"
@@ -74,13 +74,4 @@ def kafka_settings(kafka_broker: str, tmp_path: Path) -> Settings:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process build the same ``settings``."""
-    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
-    for var, name in ENV_VARS.items():
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        env[var] = (
-            os.pathsep.join(str(p) for p in value) if isinstance(value, tuple) else str(value)
-        )
-    env["STANCEWATCH_LOG_LEVEL"] = "INFO"
-    return env
+    return settings.child_environ() | {"STANCEWATCH_LOG_LEVEL": "INFO"}
