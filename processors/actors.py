@@ -10,12 +10,13 @@ gazetteer and, beyond it, through what the article itself says about them
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from processors.gazetteer import ActorEntry, Gazetteer
+from processors.gazetteer import ActorEntry, DatedCode, Gazetteer, dated_code
 
 #: spaCy labels whose entities can be actors.
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
@@ -36,6 +37,8 @@ class Mention:
     sector: str | None
     kind: str
     how: str  # gazetteer | apposition | alias | pronoun | role
+    #: The dictionary entry's dated codes, if it has any (see ``MentionIndex.on``).
+    dated: tuple[DatedCode, ...] = ()
 
     def char_span(self, doc: Doc) -> tuple[int, int]:
         span = doc[self.start : self.end]
@@ -70,6 +73,24 @@ class MentionIndex:
 
     def entity_code(self, span: Span) -> Mention | None:
         return self._by_token.get(span.start)
+
+    def on(self, day: _dt.date) -> MentionIndex:
+        """The same mentions coded as of ``day`` (an article's publication date).
+
+        Dictionary entries with date restrictions ("Zimbabwe": ``RHO`` until 1979, then
+        ``ZBW``) take the code that applies that day; the sector a role noun gave the
+        mention stays unless the dated code has its own. Self if nothing is dated.
+        """
+        if not any(m.dated for m in self.mentions):
+            return self
+        return MentionIndex(_dated(m, day) for m in self.mentions)
+
+
+def _dated(m: Mention, day: _dt.date) -> Mention:
+    found = dated_code(m.dated, day)
+    if found is None or (found[0], found[1] or m.sector) == (m.code, m.sector):
+        return m
+    return replace(m, code=found[0], sector=found[1] or m.sector)
 
 
 def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
@@ -210,7 +231,9 @@ def _role_sector(token: Token, gazetteer: Gazetteer) -> str | None:
 
 
 def _mention(doc: Doc, start: int, end: int, entry: ActorEntry, how: str) -> Mention:
-    return Mention(start, end, doc[start:end].text, entry.code, entry.sector, entry.kind, how)
+    return Mention(
+        start, end, doc[start:end].text, entry.code, entry.sector, entry.kind, how, entry.dated
+    )
 
 
 def _trim(span: Span) -> tuple[int, int]:

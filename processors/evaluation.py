@@ -24,12 +24,27 @@ Three gold sets (JSONL, one record per line), each with its own metrics:
 
 ``petrarch`` (``petrarch_unit.*.jsonl``, with the PETRARCH validation dictionaries)
     Roles only, since the gold event codes are not CAMEO: ``source_accuracy`` (the
-    highest-confidence event's actors include a gold ``source_primary``) and
-    ``target_accuracy`` (its recipients include a gold ``target_primary``; when no gold
-    event has a target, correct when the event has no recipient). A record whose gold
-    has no event is correct for both when nothing is predicted. Records that test
-    PETRARCH's own error handling (``expected_error``: broken parse trees, discards) are
-    left out, and a record repeated with the same id and text is scored once.
+    scored event's actors include a gold ``source_primary``) and ``target_accuracy``
+    (its recipients include a gold ``target_primary``; when no gold event has a target,
+    correct when the event has no recipient). A record whose gold has no event is
+    correct for both when nothing is predicted. Records that test PETRARCH's own error
+    handling (``expected_error``: broken parse trees, discards) are left out, and a
+    record repeated with the same id and text is scored once. Each text is extracted
+    with the record's ``date`` as its publication date (the dictionaries have dated
+    codes: ``[RHO <790606]``).
+
+    Negated events. PETRARCH codes a negated verb as an event of its own, with a
+    negation code ("didn't clash" -> 904 where "clashed" is 121), while PLOVER's final
+    data (and so our plover set, the live pipeline and the alerts) leave negated events
+    out. Since this set scores *who did what to whom*, not whether it happened, the
+    extractor is run here with negated events kept (``extract_events(keep_negated=True)``:
+    flagged ``modality.negated``, with lowered confidence) and the scored event is the
+    highest-confidence affirmed event, else the highest-confidence negated one. A
+    negated event counts as much as an affirmed one, both ways: it is wrong on a record
+    whose gold has no event. ``source_accuracy_affirmed`` / ``target_accuracy_affirmed``
+    are the same scores with negated events ignored (what the live pipeline emits), and
+    ``negated_scored`` is the number of records whose scored event is a negated one,
+    so that what the negation rule adds stays visible.
 
 How codes are compared (one table for all records, never per record):
 
@@ -191,6 +206,7 @@ class PetrarchRecord:
     text: str
     sources: tuple[str, ...]  # primary codes of the gold events, in order
     targets: tuple[str, ...]  # "---" marks an event without a known target
+    date: str | None = None  # the record's date as an RFC 3339 timestamp, if it has one
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -280,9 +296,22 @@ def load_petrarch(path: Path) -> list[PetrarchRecord]:
                 text=row["text"],
                 sources=tuple(str(e.get("source_primary") or "---") for e in events),
                 targets=tuple(str(e.get("target_primary") or "---") for e in events),
+                date=_timestamp(row.get("date")),
             )
         )
     return records
+
+
+def _timestamp(date: Any) -> str | None:
+    """A PETRARCH record date (``YYYYMMDD``) as an RFC 3339 timestamp; None if not one.
+
+    >>> _timestamp("19781223"), _timestamp("1978"), _timestamp(None)
+    ('1978-12-23T00:00:00Z', None, None)
+    """
+    text = str(date or "").strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}T00:00:00Z"
 
 
 # --------------------------------------------------------------------------
@@ -324,9 +353,10 @@ def _brief(event: StanceEvent | None) -> str:
         return "(no event)"
     actors = ",".join(a.code for a in event.actor) or "-"
     recipients = ",".join(r.code for r in event.recipient) or "-"
+    negated = "negated, " if event.modality.negated else ""
     return (
         f"{event.event_type} {actors} -> {recipients} "
-        f"[{event.trigger.text}, {event.confidence:.2f}]"
+        f"[{event.trigger.text}, {negated}{event.confidence:.2f}]"
     )
 
 
@@ -453,30 +483,46 @@ def score_newsmtsc(records: Sequence[NewsMtscRecord], predicted: Sequence[str]) 
     return EvalReport("newsmtsc", metrics, tuple(sorted(misses, key=lambda m: -m.weight)))
 
 
+def _petrarch_roles(
+    rec: PetrarchRecord, top: StanceEvent | None, org_codes: frozenset[str]
+) -> tuple[bool, bool]:
+    """Whether ``top`` has a gold source, and a gold target (see the module docstring)."""
+    if not rec.sources:
+        return top is None, top is None
+    if top is None:
+        return False, False
+    actors = {_petrarch_primary(a.code, org_codes) for a in top.actor}
+    recipients = {_petrarch_primary(r.code, org_codes) for r in top.recipient}
+    gold_targets = {t for t in rec.targets if t != "---"}
+    t_ok = bool(recipients & gold_targets) if gold_targets else not recipients
+    return bool(actors & set(rec.sources)), t_ok
+
+
 def score_petrarch(
     records: Sequence[PetrarchRecord],
     predictions: Sequence[Sequence[StanceEvent]],
     org_codes: frozenset[str] = frozenset(),
 ) -> EvalReport:
-    """Source and target accuracy of the highest-confidence event per record."""
+    """Source and target accuracy of one scored event per record.
+
+    The scored event is the highest-confidence affirmed event, else the
+    highest-confidence negated one (see the module docstring); the ``_affirmed``
+    metrics ignore negated events.
+    """
     if len(records) != len(predictions):
         raise ValueError("one prediction list per record")
-    source_ok = target_ok = 0
+    source_ok = target_ok = source_affirmed = target_affirmed = negated = 0
     misses = []
     for rec, events in zip(records, predictions, strict=True):
-        top = _top_event(events)
-        if not rec.sources:
-            s_ok = t_ok = top is None
-        elif top is None:
-            s_ok = t_ok = False
-        else:
-            actors = {_petrarch_primary(a.code, org_codes) for a in top.actor}
-            recipients = {_petrarch_primary(r.code, org_codes) for r in top.recipient}
-            s_ok = bool(actors & set(rec.sources))
-            gold_targets = {t for t in rec.targets if t != "---"}
-            t_ok = bool(recipients & gold_targets) if gold_targets else not recipients
+        affirmed = _top_event([e for e in events if not e.modality.negated])
+        top = affirmed or _top_event(events)
+        negated += top is not None and top.modality.negated
+        s_ok, t_ok = _petrarch_roles(rec, top, org_codes)
+        s_aff, t_aff = _petrarch_roles(rec, affirmed, org_codes)
         source_ok += s_ok
         target_ok += t_ok
+        source_affirmed += s_aff
+        target_affirmed += t_aff
         if not (s_ok and t_ok):
             gold = (
                 "; ".join(f"{s} -> {t}" for s, t in zip(rec.sources, rec.targets, strict=True))
@@ -488,6 +534,9 @@ def score_petrarch(
         "n": n,
         "source_accuracy": _ratio(source_ok, n),
         "target_accuracy": _ratio(target_ok, n),
+        "source_accuracy_affirmed": _ratio(source_affirmed, n),
+        "target_accuracy_affirmed": _ratio(target_affirmed, n),
+        "negated_scored": negated,
     }
     misses.sort(key=lambda m: -m.weight)
     return EvalReport("petrarch", metrics, tuple(misses))
@@ -528,21 +577,74 @@ def dictionary_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 
 class _Annotator(Protocol):
+    nlp: Any
     gazetteer: Gazetteer
 
     def annotate_batch(self, articles: Sequence[Article]) -> Sequence[Any]: ...
 
 
 def predict_events(
-    extractor: _Annotator, texts: Sequence[str], *, batch_size: int = 64
+    extractor: _Annotator,
+    texts: Sequence[str],
+    *,
+    batch_size: int = 64,
+    dates: Sequence[str | None] | None = None,
 ) -> list[list[StanceEvent]]:
-    """The events of each text (an empty list for a text that failed)."""
+    """The events of each text (an empty list for a text that failed).
+
+    ``dates`` are the texts' publication dates (RFC 3339), if known.
+    """
     out: list[list[StanceEvent]] = []
     for start in range(0, len(texts), batch_size):
         chunk = texts[start : start + batch_size]
-        articles = [Article(id=f"eval-{start + i}", text=t) for i, t in enumerate(chunk)]
+        articles = [
+            Article(
+                id=f"eval-{start + i}",
+                text=t,
+                published_at=dates[start + i] if dates is not None else None,
+            )
+            for i, t in enumerate(chunk)
+        ]
         for result in extractor.annotate_batch(articles):
             out.append(list(getattr(result, "events", ())))
+    return out
+
+
+class _Parser(Protocol):
+    nlp: Any
+    gazetteer: Gazetteer
+
+
+def predict_events_with_negated(
+    extractor: _Parser,
+    texts: Sequence[str],
+    *,
+    batch_size: int = 64,
+    dates: Sequence[str | None] | None = None,
+) -> list[list[StanceEvent]]:
+    """As :func:`predict_events`, with negated events kept (``keep_negated``).
+
+    The same steps as ``Extractor.annotate_doc`` (mentions, then events), which has no
+    such switch since the live pipeline never keeps negated events.
+    """
+    from processors.actors import resolve_mentions
+    from processors.events import extract_events
+
+    min_confidence = float(getattr(extractor, "min_confidence", 0.0))
+    out: list[list[StanceEvent]] = []
+    for i, doc in enumerate(extractor.nlp.pipe(texts, batch_size=batch_size)):
+        try:
+            events = extract_events(
+                doc,
+                resolve_mentions(doc, extractor.gazetteer),
+                f"eval-{i}",
+                published_at=dates[i] if dates is not None else None,
+                min_confidence=min_confidence,
+                keep_negated=True,
+            )
+        except Exception:  # as annotate_batch: a text that fails has no events
+            events = []
+        out.append(events)
     return out
 
 
@@ -569,7 +671,10 @@ def evaluate(
         return score_plover(plover, predict_events(extractor, [r.text for r in plover]), org_codes)
     if set_name == "petrarch":
         petr = load_petrarch(gold)
-        return score_petrarch(petr, predict_events(extractor, [r.text for r in petr]), org_codes)
+        predicted = predict_events_with_negated(
+            extractor, [r.text for r in petr], dates=[r.date for r in petr]
+        )
+        return score_petrarch(petr, predicted, org_codes)
     raise EvalError(f"unknown eval set {set_name!r} (choose from {', '.join(EVAL_SETS)})")
 
 

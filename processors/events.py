@@ -16,7 +16,11 @@ Constructions beyond single verbs:
 * announced actions: a cooperative action only announced for the future or as an intent
   ("will give", "is willing to withdraw") is AGREE; a material conflict action
   announced so ("would suspend a treaty") is THREATEN (PLOVER codes the intent or the
-  threat, not the action); negated events are not coded;
+  threat, not the action);
+* negated events ("did not attack") are not coded, as PLOVER's final data leave them
+  out, unless ``keep_negated`` asks for them: then they come with ``modality.negated``
+  and lower confidence (PLOVER's auxiliary "negation" mode; the PETRARCH role
+  evaluation uses them, the live pipeline does not);
 * reported obligation: a speaker says another actor "must" or "should" do something
   -> the speaker REQUESTs it of that actor;
 * reported blame: a speaker says an actor "should stop ruining ..." or "is to blame"
@@ -25,11 +29,19 @@ Constructions beyond single verbs:
   problems, does not work or is counterproductive -> the speaker REJECTs it;
 * quoted sentences without a speech verb of their own are attributed to the speaker of
   the sentence before them.
+
+Actors beyond single names:
+
+* a named role holder is coded by whose role the text says it is ("Ithilen's minister
+  Calimehtar" -> ITH, whatever the dictionary says of the name);
+* a people is coded by where it lives ("Bosnian Serbs", "Kurds in Syria");
+* dictionary codes with date restrictions apply as of the article's publication date.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -139,6 +151,8 @@ COMMISSIVE_VERBS = frozenset(
 DEMAND_NOUNS = frozenset(
     {"demand", "request", "call", "proposal", "plan", "offer", "condition", "ultimatum", "appeal"}
 )
+#: Taken off the confidence of a negated event kept with ``keep_negated``.
+NEGATED_PENALTY = 0.3
 NEGATING_HEADS = frozenset({"inability", "refusal", "failure", "unwillingness", "reluctance"})
 NEGATING_VERBS = frozenset({"fail", "refuse", "decline"})
 RECIPIENT_PREPS = frozenset(
@@ -319,9 +333,20 @@ def extract_events(
     published_at: str | None = None,
     min_confidence: float = 0.0,
     lexicon: dict[str, tuple[VerbEntry, ...]] | None = None,
+    keep_negated: bool = False,
 ) -> list[StanceEvent]:
-    """All stance events of a parsed article, in document order."""
+    """All stance events of a parsed article, in document order.
+
+    Negated events ("did not clash with X") are not coded, as PLOVER's final data sets
+    leave them out. With ``keep_negated`` they are returned, with ``modality.negated``
+    set and :data:`NEGATED_PENALTY` off their confidence: PLOVER's auxiliary "negation"
+    mode, for consumers that code them (the PETRARCH role evaluation does; the live
+    pipeline does not).
+    """
     lexicon = lexicon if lexicon is not None else default_lexicon()
+    day = _day_of(published_at)
+    if day is not None:
+        mentions = mentions.on(day)  # dated dictionary codes, as of publication
     events: list[StanceEvent] = []
     previous_speaker: Mention | None = None
     for index, sent in enumerate(doc.sents):
@@ -341,13 +366,25 @@ def extract_events(
         candidates += _reported_rejections(tokens, mentions, candidates)
         candidates += _reported_blame(tokens, mentions, carried, candidates)
         triggers = {c.trigger.i for c in candidates}
-        candidates += _verb_events(tokens, mentions, lexicon, carried, candidates, triggers)
+        candidates += _verb_events(
+            tokens, mentions, lexicon, carried, candidates, triggers, keep_negated=keep_negated
+        )
         for cand in _one_per_clause(candidates, triggers):
             event = _finish(cand, sent, index, article_id, published_at)
             if event.confidence >= min_confidence:
                 events.append(event)
         previous_speaker = sentence_speaker or carried
     return _dedupe(events)
+
+
+def _day_of(timestamp: str | None) -> _dt.date | None:
+    """The date of an RFC 3339 timestamp ("2024-05-01T12:00:00Z"); None if not one."""
+    if not timestamp:
+        return None
+    try:
+        return _dt.date.fromisoformat(timestamp[:10])
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -361,6 +398,8 @@ def _verb_events(
     carried_speaker: Mention | None,
     already: Sequence[_Candidate],
     triggers: set[int],
+    *,
+    keep_negated: bool = False,
 ) -> list[_Candidate]:
     """Events of lexicon triggers; adds every matched trigger's index to ``triggers``."""
     found: list[_Candidate] = []
@@ -416,9 +455,7 @@ def _verb_events(
         recipients = _recipients(token, mentions, actors, requested=entry.event_type == "REQUEST")
         modality = _modality(token, reported=speech is not None or carried_speaker is not None)
         event_type, mode, cameo = entry.event_type, entry.mode, entry.cameo
-        if modality.negated:
-            if not _refuses_demand(token):
-                continue  # PLOVER: negated events are not coded
+        if modality.negated and _refuses_demand(token):
             # "would not meet the hostage-takers' demands": a rejection
             event_type, mode, cameo = "REJECT", None, "12"
             modality = Modality(
@@ -426,6 +463,8 @@ def _verb_events(
                 future=modality.future,
                 reported=modality.reported,
             )
+        elif modality.negated and not keep_negated:
+            continue  # PLOVER: negated events are not coded
         if lemma in COMMISSIVE_VERBS:
             # "vowed to fight", "promised to withdraw": the kind of action promised
             promised = _promised_type(token, lexicon)
@@ -449,6 +488,8 @@ def _verb_events(
             # are two different parties.
             recipients = [*actors[1:], actors[0]]
         confidence = _confidence(token, actors, recipients, how_actor, entry, modality)
+        if modality.negated:
+            confidence = max(0.05, round(confidence - NEGATED_PENALTY, 2))
         found.append(
             _Candidate(
                 token,
@@ -945,10 +986,23 @@ def _phrase_actors(head: Token, mentions: MentionIndex) -> list[Mention]:
                 m = mentions.at(h.head)
             elif appos:
                 m = mentions.at(appos[0])
+                owner = _role_owner(h, mentions)
+                if m is not None and owner is not None:
+                    # "Ithilen's minister Calimehtar": whose minister the text says
+                    # outranks the dictionary's code for the name
+                    m = owner
         if m is not None and m.kind == "demonym":
-            # "Bosnian Serbs", "Iraqi Kurds": a people named by where they live
+            # "Bosnian Serbs", "Iraqi Kurds", "ethnic Albanians in south Serbia": a
+            # people named by where they live
             places = _distinct(
                 mentions.at(c) for c in h.children if c.dep_ in ("amod", "compound") and c.i < h.i
+            )
+            places += _distinct(
+                mentions.at(g)
+                for c in h.children
+                if c.dep_ == "prep" and c.lower_ == "in" and c.i > h.i
+                for g in c.children
+                if g.dep_ == "pobj"
             )
             places = [p for p in places if p.code != m.code and p.kind != "person"]
             if places:
@@ -974,6 +1028,20 @@ def _phrase_actors(head: Token, mentions: MentionIndex) -> list[Mention]:
             if all(m.code != f.code or m.sector != f.sector for f in found):
                 found.append(m)
     return found
+
+
+def _role_owner(head: Token, mentions: MentionIndex) -> Mention | None:
+    """The country or organisation whose role noun ``head`` is ("Ithilen's minister").
+
+    A possessive that took the role's sector (see ``resolve_mentions``), not a person:
+    "Trump's envoy Witkoff" is no affiliation of the envoy.
+    """
+    for child in head.children:
+        if child.dep_ == "poss" and child.i < head.i:
+            m = mentions.at(child)
+            if m is not None and m.sector is not None and m.kind != "person":
+                return m
+    return None
 
 
 def _of_phrase_actors(head: Token, mentions: MentionIndex) -> list[Mention]:

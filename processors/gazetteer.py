@@ -34,7 +34,9 @@ formats (everything else):
   date restrictions ``[CODE <YYMMDD]``, ``[CODE >YYMMDD]``,
   ``[CODE YYMMDD-YYMMDD]`` (``YYYYMMDD`` also accepted). The code that applies
   today is used; otherwise the undated (default) code; otherwise the most
-  recent dated one. Codes made of a known country code followed by CAMEO
+  recent dated one. Such an entry keeps all its codes (``ActorEntry.dated``) so
+  that an article can be coded as of its publication date instead
+  (:meth:`ActorEntry.code_on`). Codes made of a known country code followed by CAMEO
   sector segments (``CHNGOV``, ``USAGOVLEG``) are split into country +
   PLOVER sector; Phoenix IGO codes (``IGOUNO``, ``IGOWSTNAT``...) become short
   codes (``UN``, ``NATO``...); anything else (e.g. the fictional ``ARN`` or
@@ -77,9 +79,11 @@ __all__ = [
     "PHOENIX_IGO_CODES",
     "PLOVER_SECTORS",
     "ActorEntry",
+    "DatedCode",
     "Gazetteer",
     "PetrarchActorBlock",
     "agent_sector",
+    "dated_code",
     "dictionary_kind",
     "igo_code",
     "normalize",
@@ -372,6 +376,41 @@ class ActorEntry:
     code: str
     sector: str | None
     kind: str
+    #: All codes of a PETRARCH block with date restrictions (``[RHO <790606]``), so
+    #: that a text can be coded as of its publication date (:meth:`code_on`); ``code``
+    #: and ``sector`` are the ones that apply today.
+    dated: tuple[DatedCode, ...] = ()
+
+    def code_on(self, day: _dt.date) -> tuple[str, str | None]:
+        """(code, sector) as of ``day``: see :func:`dated_code`."""
+        found = dated_code(self.dated, day)
+        return (self.code, self.sector) if found is None else found
+
+
+def dated_code(codes: Sequence[DatedCode], day: _dt.date) -> tuple[str, str | None] | None:
+    """(code, sector) of the code that applies on ``day``; None if ``codes`` is empty.
+
+    The dated code whose interval holds ``day`` (the latest-starting if several), else
+    the undated default, else the most recent dated one, as PETRARCH does.
+    """
+    chosen = _choose_code(codes, day)
+    return None if chosen is None else split_code(chosen.code)
+
+
+def _choose_code(codes: Sequence[DatedCode], day: _dt.date) -> DatedCode | None:
+    if not codes:
+        return None
+    applying = [
+        c
+        for c in codes
+        if c.dated and (c.start is None or c.start <= day) and (c.end is None or day <= c.end)
+    ]
+    if applying:
+        return max(applying, key=lambda c: c.start or _dt.date.min)
+    undated = [c for c in codes if not c.dated]
+    if undated:
+        return undated[-1]
+    return max(codes, key=lambda c: (c.end or _dt.date.max, c.start or _dt.date.min))
 
 
 # --------------------------------------------------------------------------
@@ -469,20 +508,7 @@ class PetrarchActorBlock:
 
     def current_code(self, today: _dt.date | None = None) -> DatedCode | None:
         """The code that applies today, else the undated default, else the latest."""
-        if not self.codes:
-            return None
-        day = today or _dt.date.today()
-        applying = [
-            c
-            for c in self.codes
-            if c.dated and (c.start is None or c.start <= day) and (c.end is None or day <= c.end)
-        ]
-        if applying:
-            return max(applying, key=lambda c: c.start or _dt.date.min)
-        undated = [c for c in self.codes if not c.dated]
-        if undated:
-            return undated[-1]
-        return max(self.codes, key=lambda c: (c.end or _dt.date.max, c.start or _dt.date.min))
+        return _choose_code(self.codes, today or _dt.date.today())
 
 
 def _parse_date(text: str) -> _dt.date | None:
@@ -603,8 +629,9 @@ def _petrarch_actor_entries(blocks: Iterable[PetrarchActorBlock]) -> Iterator[Ac
             kind = "person"
         else:
             kind = "org"
+        dated = tuple(block.codes) if block.has_dates else ()
         for name in block.names:
-            yield ActorEntry(name=_title(name), code=code, sector=sector, kind=kind)
+            yield ActorEntry(name=_title(name), code=code, sector=sector, kind=kind, dated=dated)
 
 
 def _title(name: str) -> str:

@@ -28,7 +28,15 @@ from processors.evaluation import (
     score_plover,
 )
 from processors.gazetteer import dictionary_kind
-from processors.types import ActorRef, Article, SentenceRef, Span, StanceEvent, Trigger
+from processors.types import (
+    ActorRef,
+    Article,
+    Modality,
+    SentenceRef,
+    Span,
+    StanceEvent,
+    Trigger,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("STANCEWATCH_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -45,6 +53,7 @@ def event(
     confidence: float = 0.8,
     *,
     reciprocal: bool = False,
+    negated: bool = False,
 ) -> StanceEvent:
     """A hand-built event; actor i has span (10*i, 10*i+3), as the extractor's would be."""
     refs = [ActorRef(c, c, Span(10 * i, 10 * i + 3)) for i, c in enumerate(actors)]
@@ -66,6 +75,7 @@ def event(
         intensity=0.0,
         polarity="neutral",
         quad_class="verbal_conflict",
+        modality=Modality(negated=negated),
     )
 
 
@@ -156,7 +166,48 @@ def test_petrarch_metrics_on_the_tiny_gold_file() -> None:
         [event("AGREE", ["BRE"])],  # gold target "---": right without a recipient
     ]
     m = score_petrarch(records, predictions).metrics
-    assert m == {"n": 5, "source_accuracy": 0.8, "target_accuracy": 0.6}
+    assert m == {
+        "n": 5,
+        "source_accuracy": 0.8,
+        "target_accuracy": 0.6,
+        "source_accuracy_affirmed": 0.8,
+        "target_accuracy_affirmed": 0.6,
+        "negated_scored": 0,
+    }
+    assert [r.date for r in records] == [None] * 5  # the tiny file has no dates
+
+
+def test_petrarch_scores_negated_events_after_affirmed_ones() -> None:
+    """PETRARCH codes negated verbs, so their roles are scored, but an affirmed event
+    comes first, and a negated one is wrong where the gold has none."""
+    records = load_petrarch(PETRARCH)
+    predictions = [
+        [event("AGREE", ["ARN"], ["GON"], 0.5, negated=True)],  # counted: right
+        [event("CONSULT", ["GON"], ["DAG"], 0.9, negated=True), event("CONSULT", ["DAG"])],
+        [event("AGREE", ["ARN"], [], 0.5, negated=True)],  # no gold event: wrong twice
+        [],
+        [event("AGREE", ["BRE"])],
+    ]
+    report = score_petrarch(records, predictions)
+    assert report.metrics == {
+        "n": 5,
+        "source_accuracy": 0.8,  # P-1, P-2 (the affirmed DAG event), P-4, P-7
+        "target_accuracy": 0.6,  # P-1, P-4, P-7
+        "source_accuracy_affirmed": 0.8,  # P-2, P-3, P-4, P-7
+        "target_accuracy_affirmed": 0.6,  # P-3, P-4, P-7
+        "negated_scored": 2,
+    }
+    assert "negated" in next(m.predicted for m in report.misses if m.id == "P-3")
+
+
+def test_petrarch_record_dates_become_timestamps(tmp_path: Path) -> None:
+    gold = tmp_path / "petrarch_dated.jsonl"
+    rows = [
+        {"id": "D-1", "date": "19781223", "text": "Zimbabwe accused Gondor.", "events": []},
+        {"id": "D-2", "date": "1978", "text": "Zimbabwe accused Gondor.", "events": []},
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert [r.date for r in load_petrarch(gold)] == ["1978-12-23T00:00:00Z", None]
 
 
 # --------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from processors.actors import resolve_mentions
 from processors.annotate import Extractor
-from processors.events import default_lexicon, parse_lexicon, stem
+from processors.events import default_lexicon, extract_events, parse_lexicon, stem
 from processors.gazetteer import Gazetteer
 from processors.types import Article, StanceEvent
 
@@ -222,6 +223,17 @@ def test_demonym_with_role_noun_gets_the_sector(extractor: Extractor) -> None:
     assert event.mode == "arrest" and codes(event.recipient) == {"PSE"}
 
 
+def test_a_people_in_a_place_is_coded_by_the_place(extractor: Extractor) -> None:
+    """ "Kurds in Syria", like "Syrian Kurds": a people named by where they live."""
+    event = only(
+        events_of(extractor, "Kurds in Syria have accused Turkey of shelling their villages."),
+        "ACCUSE",
+    )
+    assert codes(event.actor) == {"SYR"} and codes(event.recipient) == {"TUR"}
+    troops = only(events_of(extractor, "Russian troops in Syria attacked rebels."), "ASSAULT")
+    assert codes(troops.actor) == {"RUS"}  # troops are no people: where they are is not who
+
+
 # --------------------------------------------------------------------------
 # announced actions, commitments, light verbs
 
@@ -316,6 +328,56 @@ def test_received_aid_is_coded_from_the_giver(petrarch_extractor: Extractor) -> 
     )
     event = only(events, "AID")
     assert codes(event.actor) == {"OSG"} and codes(event.recipient) == {"ERI"}
+
+
+def test_named_role_holder_takes_the_possessor_s_code(petrarch_extractor: Extractor) -> None:
+    """ "Ithilen's defence minister Calimehtar": the text says whose minister he is, which
+    outranks the dictionary code of the name (a synonym of Calenardhon)."""
+    event = only(
+        events_of(petrarch_extractor, "Ithilen's defence minister Calimehtar condemned Gondor."),
+        "ACCUSE",
+    )
+    assert codes(event.actor) == {"ITH"} and codes(event.recipient) == {"GON"}
+    event = only(events_of(petrarch_extractor, "Calimehtar condemned Gondor."), "ACCUSE")
+    assert codes(event.actor) == {"CAL"}  # no possessor: the dictionary's code
+
+
+def test_dated_codes_follow_the_publication_date(petrarch_extractor: Extractor) -> None:
+    """ZIMBABWE [RHO <790606] [ZBW]: an article of 1978 is coded as of 1978."""
+    text = "Zimbabwe accused Gondor of violating the ceasefire."
+
+    def actor_on(published_at: str | None) -> set[str]:
+        article = Article(id="t", text=text, published_at=published_at)
+        events = list(petrarch_extractor.annotate(article).events)
+        return codes(only(events, "ACCUSE").actor)
+
+    assert actor_on("1978-12-23T00:00:00Z") == {"RHO"}
+    assert actor_on("1995-01-01T00:00:00Z") == {"ZBW"}
+    assert actor_on(None) == {"ZBW"}  # no date: the code that applies today
+
+
+# --------------------------------------------------------------------------
+# negation
+
+
+def test_negated_events_are_kept_only_when_asked(extractor: Extractor) -> None:
+    """PLOVER's data leave negated events out (the live pipeline does); with
+    ``keep_negated`` they come flagged, with lower confidence than the same event
+    affirmed, and keep their roles."""
+    negated = "Russian troops did not attack Ukraine on Monday, the Kremlin said."
+    affirmed = "Russian troops attacked Ukraine on Monday, the Kremlin said."
+    assert events_of(extractor, negated) == []
+
+    def extract(text: str, **kwargs: bool) -> list[StanceEvent]:
+        doc = extractor.nlp(text)
+        return extract_events(doc, resolve_mentions(doc, extractor.gazetteer), "t", **kwargs)
+
+    [event] = extract(negated, keep_negated=True)
+    assert event.event_type == "ASSAULT" and event.modality.negated
+    assert codes(event.actor) == {"RUS"} and codes(event.recipient) == {"UKR"}
+    [plain] = extract(affirmed, keep_negated=True)
+    assert not plain.modality.negated and plain.confidence > event.confidence
+    assert extract(affirmed) == [plain]
 
 
 # --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -16,7 +17,9 @@ from processors.gazetteer import (
     KINDS,
     PLOVER_SECTORS,
     ActorEntry,
+    DatedCode,
     Gazetteer,
+    dated_code,
     normalize,
     read_actor_tsv,
     read_agent_tsv,
@@ -323,6 +326,28 @@ def test_petrarch_validation_actors(petrarch_dicts: Path) -> None:
     assert gaz.lookup("Isildur") is None  # [+++] too
     assert gaz.lookup("China") is None  # defaults left out
     assert len(gaz) > 100
+
+
+def test_dated_codes_apply_as_of_a_day(petrarch_dicts: Path) -> None:
+    """An entry with date restrictions keeps all its codes: a text is coded as of its
+    publication date, an undated default applies outside every interval."""
+    gaz = Gazetteer.load([petrarch_dicts / "PETR.Validate.actors.txt"], include_default=False)
+    zimbabwe = gaz.lookup("Zimbabwe")  # [RHO <790606] [ZBW]
+    assert zimbabwe is not None and len(zimbabwe.dated) == 2
+    assert zimbabwe.code_on(dt.date(1978, 12, 23)) == ("RHO", None)
+    assert zimbabwe.code_on(dt.date(1979, 6, 7)) == ("ZBW", None)
+    sam = gaz.lookup("Sam Gamgee")  # nested intervals: the latest-starting one applies
+    assert sam is not None
+    assert sam.code_on(dt.date(2010, 1, 9)) == ("ORCHOB", None)
+    assert sam.code_on(dt.date(2010, 1, 13)) == ("HOBMIL", None)
+    hamfast = gaz.lookup("Hamfast Gamgee")  # [HOB] [HOBGOV 20121109-20130119]
+    assert hamfast is not None and hamfast.code_on(dt.date(1995, 1, 4)) == ("HOB", None)
+    arnor = gaz.lookup("Arnor")  # no dates: its one code, whatever the day
+    assert arnor is not None and arnor.dated == ()
+    assert arnor.code_on(dt.date(1900, 1, 1)) == ("ARN", None)
+    chn = [DatedCode("CHNGOV", None, dt.date(2000, 1, 1), True)]
+    assert dated_code(chn, dt.date(1999, 1, 1)) == ("CHN", "GOV")  # split as any code
+    assert dated_code([], dt.date(1999, 1, 1)) is None
 
 
 def test_petrarch_validation_overrides_defaults(petrarch_dicts: Path) -> None:
