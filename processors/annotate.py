@@ -8,7 +8,7 @@ annotates batches with ``nlp.pipe``. A failure on one article is returned as dat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -104,6 +104,8 @@ class Extractor:
             published_at=article.published_at,
             min_confidence=self.min_confidence,
         )
+        if article.source is not None:
+            events = [replace(e, source=article.source) for e in events]
         return AnnotatedArticle(
             article_id=article.id,
             title=article.title,

@@ -141,6 +141,8 @@ class StanceEvent:
     speaker: ActorRef | None = None
     modality: Modality = field(default_factory=Modality)
     published_at: str | None = None
+    #: The article's ``source`` (outlet), for rules that count distinct sources.
+    source: str | None = None
 
     @property
     def pair_key(self) -> str:
@@ -179,6 +181,7 @@ class StanceEvent:
             speaker=actor(data["speaker"]) if data.get("speaker") else None,
             modality=Modality(**data.get("modality", {})),
             published_at=data.get("published_at"),
+            source=data.get("source"),
         )
 
 
@@ -211,6 +214,18 @@ class Evidence:
     actor_spans: tuple[Span, ...]
     recipient_spans: tuple[Span, ...]
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(
+            event_id=data["event_id"],
+            article_id=data["article_id"],
+            sentence=data["sentence"],
+            sentence_span=Span(**data["sentence_span"]),
+            trigger=Span(**data["trigger"]),
+            actor_spans=tuple(Span(**s) for s in data["actor_spans"]),
+            recipient_spans=tuple(Span(**s) for s in data["recipient_spans"]),
+        )
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -233,6 +248,10 @@ class Alert:
     last_seen: str
     emitted_at: str
     rules_version: str
+    #: What the rule groups by (actor | recipient | pair; None: each event alone) and
+    #: the group's value ("CHN", "CHN>NATO").
+    group_by: str | None = None
+    group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema_version": SCHEMA_VERSION, **asdict(self)}

@@ -20,15 +20,17 @@ from typing import Any
 import faust
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from processors.alerts import evaluate
+from processors.alerts import evaluate, event_time, expired, observe_group, routes
 from processors.annotate import ExtractionFailure
 from processors.errors import InvalidArticle
-from processors.rules import RuleSet, load_rules
-from processors.types import AnnotatedArticle, Article, DeadLetter, StanceEvent
+from processors.rules import RuleFileError, RuleSet
+from processors.types import Alert, AnnotatedArticle, Article, DeadLetter, StanceEvent
 from processors.validate import decode_article
 from streams import metrics, topics
+from streams.admin import ensure_topics
 from streams.client import recent_alert_ids
 from streams.nlp_pool import NlpPool
+from streams.rules_reload import LiveRules
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.web import register_web
@@ -103,7 +105,7 @@ def dead_letter(
 
 def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App:
     """Build the Faust app for ``settings`` (nothing connects until the worker starts)."""
-    rule_set = rules if rules is not None else load_rules(settings.rules_path)
+    live_rules = LiveRules(rules) if rules is not None else LiveRules.load(settings.rules_path)
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
@@ -129,17 +131,22 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     articles_topic = app.topic(t(topics.ARTICLES), partitions=settings.articles_partitions)
     annotated_topic = app.topic(t(topics.ANNOTATED), partitions=settings.articles_partitions)
     events_topic = app.topic(t(topics.STANCE_EVENTS), partitions=settings.events_partitions)
+    groups_topic = app.topic(t(topics.STANCE_GROUPS), partitions=settings.events_partitions)
     alerts_topic = app.topic(t(topics.ALERTS), partitions=settings.events_partitions)
     severity_topics = {
         sev: app.topic(t(f"alerts.{sev}"), partitions=settings.events_partitions)
         for sev in topics.SEVERITIES
     }
     dlq_topic = app.topic(t(topics.DLQ), partitions=settings.events_partitions)
-    rule_topics = {
-        r.topic: app.topic(t(r.topic), partitions=settings.events_partitions)
-        for r in rule_set.rules
-        if r.topic
-    }
+    rule_topics: dict[str, Any] = {}
+
+    def rule_topic(name: str) -> Any:
+        if name not in rule_topics:
+            rule_topics[name] = app.topic(t(name), partitions=settings.events_partitions)
+        return rule_topics[name]
+
+    for name in live_rules.rules.topics():
+        rule_topic(name)
     # Deduplication state, changelog-backed so that a restart or a rebalance keeps it.
     # articles-seen: article id -> where it was first seen; a record with a seen id at
     # another position is a duplicate (the same position again is a redelivery after a
@@ -154,10 +161,25 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         "alerted-events",
         partitions=settings.events_partitions,
     )
-    pool = NlpPool(settings)
-    metrics.WORKER_INFO.info(
-        {"version": __version__, "model": settings.model, "rules_version": rule_set.version}
+    # Window state of the stateful rules: "rule@fingerprint|group" -> state (see
+    # processors.alerts). Co-partitioned with stance-groups, which is keyed by group;
+    # a pair group "CHN>NATO" is also the stance-events key, on the same partition.
+    rule_windows = app.Table(
+        "rule-windows",
+        partitions=settings.events_partitions,
     )
+    pool = NlpPool(settings)
+
+    def publish_worker_info() -> None:
+        metrics.WORKER_INFO.info(
+            {
+                "version": __version__,
+                "model": settings.model,
+                "rules_version": live_rules.rules.label,
+            }
+        )
+
+    publish_worker_info()
     live = register_web(app, settings)  # /live, /api/live, lag and Faust sensor metrics
 
     async def send_dead_letter(letter: DeadLetter, key: bytes | None) -> Any:
@@ -175,8 +197,14 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             metrics.ENTITIES_EXTRACTED.labels(label=ent.label).inc()
         for event in result.events:
             metrics.EVENTS_EXTRACTED.labels(event_type=event.event_type).inc()
+            # The record's timestamp is the article's ingest time: the event time of
+            # events whose article has no published_at.
             pending.append(
-                await events_topic.send(key=event.pair_key.encode(), value=encode(event.to_dict()))
+                await events_topic.send(
+                    key=event.pair_key.encode(),
+                    value=encode(event.to_dict()),
+                    timestamp=ingest_ts,
+                )
             )
         metrics.ARTICLES_PROCESSED.inc()
         if ingest_ts:
@@ -282,9 +310,31 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         finally:
             pool.close()
 
+    async def send_alerts(alerts: list[Alert]) -> list[Any]:
+        """Send each new alert to ``alerts``, its severity topic and its rule's topic."""
+        sends = []
+        for alert_record in alerts:
+            if alert_record.alert_id in recent_alerts:
+                continue  # already delivered before a crash or a rebalance
+            recent_alerts.add(alert_record.alert_id)
+            payload = encode(alert_record.to_dict())
+            key = alert_record.alert_id.encode()
+            targets = [alerts_topic, severity_topics[alert_record.severity]]
+            rule = live_rules.rule(alert_record.rule)
+            if rule is not None and rule.topic:
+                targets.append(rule_topic(rule.topic))
+            for target in targets:
+                sends.append(await target.send(key=key, value=payload))
+            metrics.ALERTS_EMITTED.labels(
+                rule=alert_record.rule, severity=alert_record.severity
+            ).inc()
+            live.record_alert(alert_record, time.time())
+        return sends
+
     @app.agent(events_topic, concurrency=1)
     async def alert(stream: Any) -> None:
-        """Evaluate the rules on each stance event; publish the alerts they fire."""
+        """Fire the match rules on each stance event; route it to the groups of the
+        stateful rules (``stance-groups``)."""
         await reload_recent_alerts()
         async for value in stream:
             try:
@@ -296,28 +346,54 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             if event_key in alerted_events:
                 continue
             live.record_event(event, time.time())
-            sends = []
-            for alert_record in evaluate(rule_set, event, datetime.now(UTC)):
-                if alert_record.alert_id in recent_alerts:
-                    continue  # already delivered before a crash or a rebalance
-                recent_alerts.add(alert_record.alert_id)
-                payload = encode(alert_record.to_dict())
-                key = alert_record.alert_id.encode()
-                targets = [alerts_topic, severity_topics[alert_record.severity]]
-                rule = next(r for r in rule_set.rules if r.id == alert_record.rule)
-                if rule.topic:
-                    targets.append(rule_topics[rule.topic])
-                for target in targets:
-                    sends.append(await target.send(key=key, value=payload))
-                metrics.ALERTS_EMITTED.labels(
-                    rule=alert_record.rule, severity=alert_record.severity
-                ).inc()
-                live.record_alert(alert_record, time.time())
+            message = stream.current_event.message
+            rule_set = live_rules.rules
+            when = event_time(event, message.timestamp)
+            sends = await send_alerts(evaluate(rule_set, event, datetime.now(UTC), when))
+            for group_by, group in routes(rule_set, event):
+                routed = {"group_by": group_by, "group": group, "time": when}
+                sends.append(
+                    await groups_topic.send(
+                        key=group.encode(), value=encode({**routed, "event": event.to_dict()})
+                    )
+                )
             await asyncio.gather(*sends)
-            alerted_events[event_key] = {
-                "t": time.time(),
-                "p": stream.current_event.message.partition,
-            }
+            alerted_events[event_key] = {"t": time.time(), "p": message.partition}
+
+    @app.agent(groups_topic, concurrency=1)
+    async def window_alert(stream: Any) -> None:
+        """Run the stateful rules (threshold, spike, stance_shift, first_seen) on each
+        event of a group, with their window state in the ``rule-windows`` table."""
+        async for value in stream:
+            try:
+                routed = json.loads(value)
+                event = StanceEvent.from_dict(routed["event"])
+                group_by, group, when = routed["group_by"], routed["group"], routed["time"]
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("undecodable stance-groups record skipped: %s", exc)
+                continue
+            result = observe_group(
+                live_rules.rules,
+                group_by,
+                group,
+                event,
+                float(when),
+                rule_windows,
+                now=datetime.now(UTC),
+            )
+            for rule_id in result.late_rules:
+                metrics.LATE_EVENTS.labels(rule=rule_id).inc()
+            # State is stored after the alerts are delivered: a crash in between
+            # redelivers the record, and the alert ids already sent are skipped.
+            await asyncio.gather(*await send_alerts(result.alerts))
+            partition = stream.current_event.message.partition
+            for key, state in result.updates.items():
+                rule_windows[key] = {**state, "p": partition}
+            newest_event_time[0] = max(newest_event_time[0], float(when))
+            metrics.RULE_GROUPS.set(len(rule_windows))
+
+    #: The newest event time the window agent has seen (for expiring old state).
+    newest_event_time = [0.0]
 
     # Alert ids already on the alerts topic. The alerted-events table is written after
     # the alerts are delivered, so a crash in between would send them again on
@@ -342,6 +418,36 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 if value["t"] < cutoff:
                     del table.data[key]
                     table.send_changelog(value["p"], key, None, value_serializer="raw")
+        # Window state: by event time, against the newest event seen; state of rules
+        # removed or edited since goes too.
+        rules_by_key = live_rules.by_key()
+        for key, state in list(rule_windows.data.items()):
+            rule = rules_by_key.get(key.split("|", 1)[0])
+            if rule is None or expired(rule, state, newest_event_time[0]):
+                del rule_windows.data[key]
+                rule_windows.send_changelog(state["p"], key, None, value_serializer="raw")
+        metrics.RULE_GROUPS.set(len(rule_windows.data))
+
+    if settings.rules_path is not None and settings.rules_reload_interval > 0:
+
+        @app.timer(interval=settings.rules_reload_interval)  # type: ignore[untyped-decorator]
+        async def reload_rules() -> None:
+            """Pick up an edited rule file without a restart."""
+            try:
+                new_rules = live_rules.reload_if_changed()
+            except RuleFileError as exc:
+                metrics.RULES_RELOADS.labels(result="error").inc()
+                log.error("rule file not reloaded, the rules in force stay: %s", exc)
+                return
+            if new_rules is None:
+                return
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, ensure_topics, settings)  # new rule topics
+            for name in new_rules.topics():
+                rule_topic(name)
+            metrics.RULES_RELOADS.labels(result="ok").inc()
+            publish_worker_info()
+            log.warning("rules reloaded: %s (%d rules)", new_rules.label, len(new_rules.rules))
 
     if settings.loop_debug_log is not None:
         loop_log = str(settings.loop_debug_log)

@@ -78,6 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="select every dead letter")
     p.add_argument("--json", action="store_true", help="list as JSON lines")
 
+    p = sub.add_parser("rules", help="check alert rule files")
+    p.add_argument("action", choices=("check",))
+    p.add_argument("files", nargs="+", metavar="FILE", help="rule files (YAML)")
+
+    p = sub.add_parser("backtest", help="run alert rules over historic articles or events, offline")
+    p.add_argument(
+        "--rules", metavar="FILE", help="rule file (default: STANCEWATCH_RULES or the defaults)"
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="articles (.txt/.json/.jsonl, folders), annotated articles or stance events",
+    )
+    p.add_argument("--topic", help="read this topic instead (articles, stance-events ...)")
+    p.add_argument("--from", dest="since", metavar="DATE", help="with --topic: records since")
+    p.add_argument(
+        "--ingest-time",
+        metavar="TIME",
+        help="event time of file articles without published_at (default: now)",
+    )
+    p.add_argument("--json", action="store_true", help="print alert records as JSON lines")
+
     p = sub.add_parser("extract", help="annotate one article file and print JSON (no Kafka)")
     p.add_argument("path", metavar="FILE", help="a .txt or .json article; '-' reads stdin")
 
@@ -205,6 +228,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             refs=args.refs,
             reasons=args.reason,
             everything=args.all,
+            as_json=args.json,
+        )
+    if command == "rules":
+        from streams.backtest import rules_check
+
+        return rules_check(args.files)
+    if command == "backtest":
+        from streams.backtest import backtest_command
+
+        return backtest_command(
+            settings,
+            rules_path=Path(args.rules) if args.rules else settings.rules_path,
+            paths=args.paths,
+            topic=args.topic,
+            since=args.since,
+            ingest_time=args.ingest_time,
             as_json=args.json,
         )
     if command == "extract":

@@ -189,28 +189,42 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
     return cons
 
 
-def recent_alert_ids(settings: Settings, topic: str, lookback_s: float) -> set[str]:
-    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds."""
+def records_since(
+    settings: Settings, topic: str, since_ms: int, *, timeout: float = 60.0, strict: bool = True
+) -> list[Any]:
+    """Every record of ``topic`` with a timestamp from ``since_ms`` up to the current end.
+
+    Gives up after ``timeout`` seconds: with ``strict``, with a ``BrokerError``;
+    otherwise with what it has read.
+    """
     cons = consumer(settings, topic, from_beginning=True)
     try:
         parts = list(cons.assignment())
-        since = int((time.time() - lookback_s) * 1000)
-        starts = cons.offsets_for_times(dict.fromkeys(parts, since))
+        starts = cons.offsets_for_times(dict.fromkeys(parts, since_ms))
         ends = cons.end_offsets(parts)
         for tp in parts:
             found = starts.get(tp)
             cons.seek(tp, found.offset if found is not None else ends[tp])
-        ids: set[str] = set()
+        records: list[Any] = []
         remaining = {tp for tp in parts if cons.position(tp) < ends[tp]}
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while remaining and time.monotonic() < deadline:
             for tp, batch in cons.poll(timeout_ms=200).items():
-                ids.update(r.key.decode() for r in batch if r.key)
+                records.extend(r for r in batch if r.offset < ends[tp])
                 if cons.position(tp) >= ends[tp]:
                     remaining.discard(tp)
-        return ids
+        if remaining and strict:
+            raise BrokerError(f"{topic}: could not read up to its end in {timeout:g} s")
+        return records
     finally:
         cons.close()
+
+
+def recent_alert_ids(settings: Settings, topic: str, lookback_s: float) -> set[str]:
+    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds."""
+    since = int((time.time() - lookback_s) * 1000)
+    records = records_since(settings, topic, since, timeout=30.0, strict=False)
+    return {r.key.decode() for r in records if r.key}
 
 
 def follow_topic(

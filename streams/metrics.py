@@ -108,6 +108,24 @@ REBALANCES = Counter(
     "Consumer group rebalances this worker completed.",
     registry=REGISTRY,
 )
+LATE_EVENTS = Counter(
+    "stancewatch_late_events",
+    "Events older than a stateful rule's grace (behind the group's newest event), "
+    "not counted in its windows, by rule.",
+    ["rule"],
+    registry=REGISTRY,
+)
+RULE_GROUPS = Gauge(
+    "stancewatch_rule_groups",
+    "Groups (rule and actor, recipient or pair) with window state on this worker.",
+    registry=REGISTRY,
+)
+RULES_RELOADS = Counter(
+    "stancewatch_rules_reloads",
+    "Reloads of the rule file after it changed, by result (ok, error).",
+    ["result"],
+    registry=REGISTRY,
+)
 WORKER_INFO = Info(
     "stancewatch_worker",
     "Version, spaCy model and rule set version of this worker.",
@@ -133,5 +151,8 @@ EXPORTED_NAMES = (
     "stancewatch_send_errors_total",
     "stancewatch_commit_latency_seconds",
     "stancewatch_rebalances_total",
+    "stancewatch_late_events_total",
+    "stancewatch_rule_groups",
+    "stancewatch_rules_reloads_total",
     "stancewatch_worker_info",
 )

@@ -61,6 +61,8 @@ class Settings:
     max_article_bytes: int = 1_000_000
     #: Alert rule file; ``None`` uses the default rules shipped with the project.
     rules_path: Path | None = None
+    #: How often (seconds) the worker checks the rule file for changes; 0 turns it off.
+    rules_reload_interval: float = 5.0
     #: Extra actor dictionaries (the project's TSV format or PETRARCH .actors files).
     actor_dictionaries: tuple[Path, ...] = ()
     #: The worker's web server (``/metrics``); bound to loopback unless configured.
@@ -182,6 +184,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
     "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",
     "STANCEWATCH_RULES": "rules_path",
+    "STANCEWATCH_RULES_RELOAD_INTERVAL": "rules_reload_interval",
     "STANCEWATCH_ACTOR_DICTIONARIES": "actor_dictionaries",
     "STANCEWATCH_WEB_BIND": "web_bind",
     "STANCEWATCH_WEB_PORT": "web_port",

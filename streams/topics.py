@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from processors.rules import load_rules
 from streams.settings import Settings
 
 ARTICLES = "articles"
 ANNOTATED = "annotated-articles"
 STANCE_EVENTS = "stance-events"
+STANCE_GROUPS = "stance-groups"
 ALERTS = "alerts"
 ALERTS_CRITICAL = "alerts.critical"
 ALERTS_WARNING = "alerts.warning"
@@ -33,16 +35,27 @@ class TopicSpec:
 
 
 def topic_specs(settings: Settings) -> list[TopicSpec]:
-    """All topics with their partition counts, in data-flow order."""
+    """All topics with their partition counts, in data-flow order.
+
+    The routing topics named by the rule file (``topic:`` of a rule) come last.
+    """
     art, ev = settings.articles_partitions, settings.events_partitions
     t = settings.topic
+    rule_topics = load_rules(settings.rules_path).topics()
     return [
         TopicSpec(t(ARTICLES), art, "article id", "Article JSON (raw bytes accepted)"),
         TopicSpec(t(ANNOTATED), art, "article id", "AnnotatedArticle JSON"),
         TopicSpec(t(STANCE_EVENTS), ev, "actor pair 'SRC>TGT'", "StanceEvent JSON"),
+        TopicSpec(
+            t(STANCE_GROUPS),
+            ev,
+            "group: 'CHN', 'NATO' or 'CHN>NATO'",
+            "internal: a stance event routed to one group of the stateful rules",
+        ),
         TopicSpec(t(ALERTS), ev, "alert id", "Alert JSON (every severity)"),
         TopicSpec(t(ALERTS_CRITICAL), ev, "alert id", "Alert JSON"),
         TopicSpec(t(ALERTS_WARNING), ev, "alert id", "Alert JSON"),
         TopicSpec(t(ALERTS_INFO), ev, "alert id", "Alert JSON"),
         TopicSpec(t(DLQ), ev, "article id or none", "DeadLetter JSON"),
+        *(TopicSpec(t(name), ev, "alert id", "Alert JSON (a rule's own)") for name in rule_topics),
     ]

@@ -45,6 +45,7 @@ BASE_TOPICS = (
     topics.ARTICLES,
     topics.ANNOTATED,
     topics.STANCE_EVENTS,
+    topics.STANCE_GROUPS,
     topics.ALERTS,
     topics.ALERTS_CRITICAL,
     topics.ALERTS_WARNING,

@@ -37,9 +37,9 @@ def test_topics_publish_alerts_events_as_in_the_readme(kafka_settings: Settings)
     env = settings_env(kafka_settings)
     created = run(["topics"], env)
     assert created.returncode == 0, created.stderr
-    assert created.stdout.count("created") == 8
+    assert created.stdout.count("created") == 9
     checked = run(["topics", "--check"], env)
-    assert checked.returncode == 0 and checked.stdout.count("ok") == 8
+    assert checked.returncode == 0 and checked.stdout.count("ok") == 9
 
     with worker_process(kafka_settings):
         published = run(["publish", "seeds"], env)

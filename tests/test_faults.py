@@ -7,11 +7,16 @@ import os
 import signal
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 
-from processors.types import Article
+from processors.alerts import RuleRunner, window_counts
+from processors.rules import Rule, load_rules
+from processors.types import Article, StanceEvent
 from streams.kafka_local import LocalKafka, free_port_pair
 from streams.settings import Settings
 from tests.conftest import KAFKA_DIR, free_port
@@ -39,8 +44,32 @@ COUNTRIES = [
 ]
 
 
+#: Rules of the kill -9 test: a match rule (an alert per event) and a windowed one.
+FAULT_RULES = """\
+version: faults-1
+rules:
+  - id: ceasefire-call
+    description: A call for peace talks.
+    severity: info
+    filters: {event_types: [REQUEST], keywords: [peace talks]}
+  - id: talks-per-hour
+    description: Three calls for talks by one actor within an hour.
+    severity: warning
+    kind: threshold
+    group_by: actor
+    filters: {event_types: [REQUEST]}
+    window: 1h
+    min_count: 3
+    grace: 1d  # partitions may run hours apart in event time after the kill
+"""
+#: Event time of the first article; article i is published i minutes later.
+START = datetime(2024, 1, 1, tzinfo=UTC)
+NOW = datetime(2024, 1, 2, tzinfo=UTC)
+
+
 def articles(n: int, tag: str) -> list[Article]:
-    """Short, distinct articles; every one yields a REQUEST (and a ceasefire-call alert)."""
+    """Short, distinct articles a minute apart; every one yields a REQUEST (and a
+    ceasefire-call alert)."""
     out = []
     for i in range(n):
         a, b = COUNTRIES[i % len(COUNTRIES)], COUNTRIES[(i * 7 + 3) % len(COUNTRIES)]
@@ -50,12 +79,40 @@ def articles(n: int, tag: str) -> list[Article]:
             f"{a} called for peace talks with {b} on day {i} of the crisis.\n\n"
             f"Officials in {a} said the talks should start soon ({tag} {i})."
         )
-        out.append(Article(id=f"{tag}-{i:04d}", text=text))
+        published = (START + timedelta(minutes=i)).isoformat()
+        out.append(Article(id=f"{tag}-{i:04d}", text=text, published_at=published))
     return out
 
 
 def records(items: list[Article]) -> list[tuple[bytes, bytes]]:
     return [(a.id.encode(), json.dumps(a.to_dict()).encode()) for a in items]
+
+
+def window_state(settings: Settings, changelog: str, rule: Rule) -> dict[str, dict[float, int]]:
+    """Window counts per state key of ``rule``, from the last record per key of the
+    ``rule-windows`` changelog (what a restarted worker would restore)."""
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    try:
+        parts = [
+            TopicPartition(changelog, p)
+            for p in sorted(consumer.partitions_for_topic(changelog) or ())
+        ]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        ends = consumer.end_offsets(parts)
+        latest: dict[str, Any] = {}
+        while any(consumer.position(tp) < ends[tp] for tp in parts):
+            for batch in consumer.poll(timeout_ms=500).values():
+                for record in batch:
+                    key = json.loads(record.key)
+                    latest[key] = json.loads(record.value) if record.value else None
+    finally:
+        consumer.close()
+    return {
+        key: window_counts(rule, state)
+        for key, state in latest.items()
+        if state is not None and key.startswith(f"{rule.id}@")
+    }
 
 
 def child_pids(pid: int) -> list[int]:
@@ -84,8 +141,11 @@ def processed(settings: Settings) -> float:
 
 
 def test_kill_9_mid_stream_then_restart_loses_nothing_and_doubles_no_alert(
-    kafka_settings: Settings,
+    kafka_settings: Settings, tmp_path: Path
 ) -> None:
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(FAULT_RULES)
+    kafka_settings = kafka_settings.with_overrides(rules_path=rules_file)
     batch = articles(500, "k9")
     with worker_process(kafka_settings) as worker:
         produce(kafka_settings, records(batch))
@@ -127,6 +187,38 @@ def test_kill_9_mid_stream_then_restart_loses_nothing_and_doubles_no_alert(
         )
         alert_ids = Counter(a["alert_id"] for a in alerts)
         assert alerts and max(alert_ids.values()) == 1, "no alert id appears twice"
+
+        # Windowed state and alerts equal those of an uninterrupted run over the same
+        # events: the pure rule engine run offline, in order, on one copy of each.
+        runner = RuleRunner(load_rules(rules_file))
+        expected_alerts = set()
+        for article_id in sorted(by_id):
+            for event in by_id[article_id][0]["events"]:
+                fired = runner.process(StanceEvent.from_dict(event), ingest_time=0.0, now=NOW)
+                expected_alerts.update(a.alert_id for a in fired if a.kind == "threshold")
+        assert expected_alerts, "the threshold rule fires in an uninterrupted run"
+        warnings = read_until(
+            kafka_settings,
+            "alerts.warning",
+            lambda r: {a["alert_id"] for a in r} >= expected_alerts,
+            timeout=120,
+        )
+        assert Counter(a["alert_id"] for a in warnings) == Counter(expected_alerts)
+        rule = next(r for r in runner.rules.rules if r.kind == "threshold")
+        expected_counts = {
+            key: window_counts(rule, state)
+            for key, state in runner.states.items()
+            if key.startswith(f"{rule.id}@")
+        }
+        changelog = f"{kafka_settings.app_id}-rule-windows-changelog"
+        deadline = time.monotonic() + 60
+        while (live_counts := window_state(kafka_settings, changelog, rule)) != expected_counts:
+            differ = {
+                k for k in {*live_counts, *expected_counts}
+                if live_counts.get(k) != expected_counts.get(k)
+            }  # fmt: skip
+            assert time.monotonic() < deadline, f"window counts differ for {sorted(differ)}"
+            time.sleep(1)
 
 
 def test_two_workers_one_killed_the_other_takes_over(kafka_settings: Settings) -> None:

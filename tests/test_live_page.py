@@ -93,6 +93,7 @@ def test_live_page_shows_the_seed_alert_with_its_evidence(
             # Expand the NATO alert: its sentence shows, with the spans highlighted.
             marks = page.evaluate(
                 "(() => { const d = [...document.querySelectorAll('details.alert')].find(d => "
+                "d.dataset.rule === 'accusation-against-major-power' && "
                 f"d.textContent.includes({json.dumps(NATO_SENTENCE)}));"
                 " d.querySelector('summary').click();"
                 " const q = d.querySelector('blockquote.sentence');"

@@ -16,7 +16,7 @@ NOW = datetime(2023, 2, 24, 12, 0, tzinfo=UTC)
 
 def test_default_rules_load() -> None:
     rules = load_rules()
-    assert rules.version == "default-1"
+    assert rules.version == "default-2"
     assert {r.severity for r in rules.rules} == {"critical", "warning", "info"}
 
 
@@ -39,7 +39,7 @@ rules:
     assert any("rule 'a'" in p and "'severity'" in p for p in problems)
     assert any("rule 'b'" in p and "filters.event_types" in p for p in problems)
     assert any("rule 'b'" in p and "filters.min_confidence" in p for p in problems)
-    assert any("duplicate id" in p for p in problems)
+    assert any("rule 'a'" in p and "no other rule has" in p for p in problems)
 
 
 def test_default_rules_fire_on_the_seed_with_evidence(extractor: Extractor, seed_text: str) -> None:

@@ -47,6 +47,7 @@ def test_topics_have_explicit_partitions() -> None:
     assert set(specs) == {
         "articles",
         "annotated-articles",
+        "stance-groups",
         "stance-events",
         "alerts",
         "alerts.critical",
