@@ -14,17 +14,20 @@ article entered the system (the caller passes it). Windows are aligned to the Un
 epoch (a 1 h window runs from hh:00 to hh+1:00 UTC). The clock for ``emitted_at`` is
 injected (``now``), so alert records are reproducible in tests.
 
-State per group: buckets of ``step`` seconds holding the ids (and what the rule counts)
-of the events in them, the group's watermark (its newest event time), when it was first
-and last seen, and the alerts already fired. Because events are kept by id, an event
-delivered twice (a replay, a redelivery after a crash) is counted once.
+State per group: buckets of ``step`` seconds holding aggregates of the events in them
+(count, sum of the measured value, counts per type, first and last time, the distinct
+articles or sources when the rule counts those, the earliest events as evidence), the
+group's watermark (its newest event time), when it was first and last seen, the alerts
+already fired, and the ids of the last ``RECENT_IDS`` events counted: an event delivered
+twice in a row (a re-forward after a crash) is counted once. The worker also skips
+records of ``stance-groups`` at or below the offset a state last applied, which makes
+redelivery after a crash exact. An update costs the same however many events a window
+holds: state never lists every event.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +38,8 @@ from processors.types import Alert, Evidence, StanceEvent
 
 #: Evidence kept per bucket and carried per alert.
 MAX_EVIDENCE = 5
+#: Ids of the most recent events a group's state remembers, to count a repeat once.
+RECENT_IDS = 128
 POLARITY_VALUE = {"support": 1.0, "oppose": -1.0, "neutral": 0.0}
 
 State = dict[str, Any]
@@ -128,23 +133,19 @@ def observe(
     version: str,
 ) -> Outcome:
     """Add one event (event time ``t``) to a group's state and fire what the rule says."""
-    st: State = copy.deepcopy(state) if state else _new_state(t)
+    # Copy on write: the top level and what this event changes, never the whole state.
+    st: State = _shallow_copy(state) if state else _new_state(t)
     if rule.kind == "first_seen":
         return _first_seen(rule, st, event, group, t, now, version)
     if rule.kind == "match":
         return _grouped_match(rule, st, event, group, t, now, version)
-    start = _floor(t, rule.step)
-    bucket = st["b"].setdefault(str(start), {})
-    if event.event_id in bucket:
-        return Outcome(state or st, duplicate=True)
+    if event.event_id in st["ids"]:
+        return Outcome(st, duplicate=True)
     if t < st["wm"] - rule.grace:
-        if not bucket:
-            del st["b"][str(start)]
-        return Outcome(state or st, late=True)
-    bucket[event.event_id] = [
-        t, event.article_id, event.source or "", _value(rule, event), event.event_type,
-    ]  # fmt: skip
-    _keep_evidence(st, str(start), event, t)
+        return Outcome(st, late=True)
+    start = _floor(t, rule.step)
+    _add(rule, st, str(start), event, t)
+    st["ids"] = [*st["ids"][-(RECENT_IDS - 1) :], event.event_id]
     st["wm"] = max(st["wm"], t)
     st["first"] = min(st["first"], t)
     st["last"] = max(st["last"], t)
@@ -160,10 +161,7 @@ def observe(
 
 def window_counts(rule: Rule, state: State) -> dict[float, int]:
     """Events per window start (window starts every ``step``), as the state holds them."""
-    counts: dict[float, int] = {}
-    for start in _window_starts(rule, state):
-        counts[start] = len(_events_in(rule, state, start))
-    return counts
+    return {start: _window(rule, state, start).n for start in _window_starts(rule, state)}
 
 
 # -- kinds ---------------------------------------------------------------------------
@@ -175,14 +173,13 @@ def _threshold(
     per_window = round(rule.window / rule.step)
     for k in range(per_window - 1, -1, -1):  # oldest window containing t first
         window_start = start - k * rule.step
-        events = _events_in(rule, st, window_start)
-        value = _count(rule, events)
+        events = _window(rule, st, window_start)
+        value = events.count(rule.count)
         if value < rule.min_count:
             continue
-        what = {"events": "events", "articles": "articles", "sources": "sources"}[rule.count]
         summary = (
-            f"{group}: {value} {what} in {_span_text(window_start, rule.window)} "
-            f"({_types_text(events)}; threshold {rule.min_count})."
+            f"{group}: {value} {rule.count} in {_span_text(window_start, rule.window)} "
+            f"({events.types_text()}; threshold {rule.min_count})."
         )
         alert = _fire(
             rule, st, group, window_start, t, float(value), float(rule.min_count), summary,
@@ -199,11 +196,11 @@ def _spike(
     k = rule.baseline_windows
     if st["first"] >= start - (k - 1) * rule.window:
         return None  # the group was not seen in the oldest baseline window yet
-    events = _events_in(rule, st, start)
-    current = len(events)
+    events = _window(rule, st, start)
+    current = events.n
     if current < rule.min_count:
         return None
-    baseline = [len(_events_in(rule, st, start - i * rule.window)) for i in range(1, k + 1)]
+    baseline = [_window(rule, st, start - i * rule.window).n for i in range(1, k + 1)]
     mean = sum(baseline) / k
     # Floors keep a flat or empty baseline from making any extra event an infinite spike.
     std = math.sqrt(sum((c - mean) ** 2 for c in baseline) / k)
@@ -216,7 +213,7 @@ def _spike(
     summary = (
         f"{group}: {current} events in {_span_text(start, rule.window)} against "
         f"{mean:.1f} \u00b1 {std:.1f} in each of the {k} windows before "
-        f"({measure} {score:.1f} >= {limit:g}; {_types_text(events)})."
+        f"({measure} {score:.1f} >= {limit:g}; {events.types_text()})."
     )
     return _fire(rule, st, group, start, t, score, limit, summary, events, now, version)
 
@@ -224,12 +221,12 @@ def _spike(
 def _stance_shift(
     rule: Rule, st: State, group: str, start: float, t: float, now: datetime, version: str
 ) -> Alert | None:
-    current = _events_in(rule, st, start)
-    previous = _events_in(rule, st, start - rule.window)
-    if len(current) < rule.min_count or len(previous) < rule.min_count:
+    current = _window(rule, st, start)
+    previous = _window(rule, st, start - rule.window)
+    if current.n < rule.min_count or previous.n < rule.min_count:
         return None
-    mean_now = sum(e[3] for e in current) / len(current)
-    mean_before = sum(e[3] for e in previous) / len(previous)
+    mean_now = current.total / current.n
+    mean_before = previous.total / previous.n
     delta = mean_now - mean_before
     by_delta = rule.min_delta is not None and abs(delta) >= rule.min_delta
     by_sign = rule.sign_change and mean_now * mean_before < 0
@@ -239,7 +236,7 @@ def _stance_shift(
     summary = (
         f"{group}: mean {rule.measure} {direction} from {mean_before:+.2f} to "
         f"{mean_now:+.2f} ({delta:+.2f}) in {_span_text(start, rule.window)} against the "
-        f"window before ({len(previous)} then {len(current)} events)."
+        f"window before ({previous.n} then {current.n} events)."
     )
     threshold = rule.min_delta if rule.min_delta is not None else 0.0
     return _fire(rule, st, group, start, t, delta, threshold, summary, current, now, version)
@@ -261,7 +258,7 @@ def _first_seen(
     if alert_id in st["fired"] or _suppressed(rule, st, t):
         return Outcome(st)
     alert = _alert(
-        rule, alert_id, group, t - rule.lookback, t, 1.0, 1.0, summary, [_event_row(event, t)],
+        rule, alert_id, group, t - rule.lookback, t, 1.0, 1.0, summary, (t, t),
         (evidence_of(event),), now, version,
     )  # fmt: skip
     st["fired"] = {k: v for k, v in st["fired"].items() if v >= t - rule.lookback}
@@ -291,10 +288,16 @@ def _grouped_match(
 
 
 def _new_state(t: float) -> State:
-    # b: bucket start -> {event id: [time, article id, source, value]}; e: bucket start ->
-    # evidence of its earliest events; fired: alert id -> event time it fired at;
-    # lf: when the rule last fired for the group; wm/first/last: event times.
-    return {"b": {}, "e": {}, "fired": {}, "lf": None, "wm": t, "first": t, "last": t}
+    # b: bucket start -> aggregates (see _add); e: bucket start -> evidence of its
+    # earliest events; fired: alert id -> event time it fired at; lf: when the rule last
+    # fired for the group; ids: recent event ids; wm/first/last: event times.
+    return {
+        "b": {}, "e": {}, "fired": {}, "lf": None, "ids": [], "wm": t, "first": t, "last": t,
+    }  # fmt: skip
+
+
+def _shallow_copy(state: State) -> State:
+    return {**state, "b": dict(state["b"]), "e": dict(state["e"]), "fired": dict(state["fired"])}
 
 
 def _floor(t: float, step: float) -> float:
@@ -307,17 +310,26 @@ def _value(rule: Rule, event: StanceEvent) -> float:
     return float(event.intensity)
 
 
-def _event_row(event: StanceEvent, t: float) -> list[Any]:
-    return [t, event.article_id, event.source or "", float(event.intensity), event.event_type]
-
-
-def _keep_evidence(st: State, bucket: str, event: StanceEvent, t: float) -> None:
-    """Keep the earliest MAX_EVIDENCE events of a bucket (by time, then id): the same
-    evidence whatever order the events arrived in."""
-    kept = st["e"].setdefault(bucket, [])
-    kept.append({"t": t, **asdict(evidence_of(event))})
-    kept.sort(key=_evidence_order)
-    del kept[MAX_EVIDENCE:]
+def _add(rule: Rule, st: State, bucket_key: str, event: StanceEvent, t: float) -> None:
+    """Count an event in its bucket (a new bucket dict: the old one may be shared)."""
+    old = st["b"].get(bucket_key) or {"n": 0, "sum": 0.0, "t0": t, "t1": t, "ty": {}}
+    bucket = {
+        **old,
+        "n": old["n"] + 1,
+        "sum": old["sum"] + _value(rule, event),
+        "t0": min(old["t0"], t),
+        "t1": max(old["t1"], t),
+        "ty": {**old["ty"], event.event_type: old["ty"].get(event.event_type, 0) + 1},
+    }
+    # Distinct articles or sources only when the rule counts them (they grow with it).
+    if rule.count == "articles":
+        bucket["a"] = {**old.get("a", {}), event.article_id: 1}
+    elif rule.count == "sources":  # an article without a source counts as its own
+        bucket["a"] = {**old.get("a", {}), event.source or event.article_id: 1}
+    st["b"][bucket_key] = bucket
+    kept = [*st["e"].get(bucket_key, []), {"t": t, **asdict(evidence_of(event))}]
+    kept.sort(key=_evidence_order)  # the same evidence whatever the arrival order
+    st["e"][bucket_key] = kept[:MAX_EVIDENCE]
 
 
 def _evidence_order(e: dict[str, Any]) -> tuple[Any, ...]:
@@ -325,15 +337,39 @@ def _evidence_order(e: dict[str, Any]) -> tuple[Any, ...]:
     return (e["t"], e["article_id"], e["sentence_span"]["start"], e["event_id"])
 
 
-def _events_in(rule: Rule, st: State, window_start: float) -> list[list[Any]]:
-    """Rows of the events in the window starting at ``window_start``."""
-    rows: list[list[Any]] = []
-    per_window = round(rule.window / rule.step)
-    for i in range(per_window):
+@dataclass
+class _Window:
+    """Aggregates of the buckets of one window."""
+
+    n: int = 0
+    total: float = 0.0
+    t0: float = math.inf
+    t1: float = -math.inf
+    types: dict[str, int] = field(default_factory=dict)
+    distinct: set[str] = field(default_factory=set)
+
+    def count(self, what: str) -> int:
+        return self.n if what == "events" else len(self.distinct)
+
+    def types_text(self) -> str:
+        """'ACCUSE x2, REJECT'."""
+        return ", ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(self.types.items()))
+
+
+def _window(rule: Rule, st: State, window_start: float) -> _Window:
+    """The aggregates of the window starting at ``window_start``."""
+    window = _Window()
+    for i in range(round(rule.window / rule.step)):
         bucket = st["b"].get(str(window_start + i * rule.step))
-        if bucket:
-            rows.extend(bucket.values())
-    return rows
+        if not bucket:
+            continue
+        window.n += bucket["n"]
+        window.total += bucket["sum"]
+        window.t0, window.t1 = min(window.t0, bucket["t0"]), max(window.t1, bucket["t1"])
+        for name, n in bucket["ty"].items():
+            window.types[name] = window.types.get(name, 0) + n
+        window.distinct.update(bucket.get("a", ()))
+    return window
 
 
 def _window_starts(rule: Rule, st: State) -> list[float]:
@@ -343,14 +379,6 @@ def _window_starts(rule: Rule, st: State) -> list[float]:
         for k in range(per_window):
             starts.add(float(key) - k * rule.step)
     return sorted(starts)
-
-
-def _count(rule: Rule, rows: list[list[Any]]) -> int:
-    if rule.count == "articles":
-        return len({r[1] for r in rows})
-    if rule.count == "sources":
-        return len({r[2] or r[1] for r in rows})  # an article without a source counts alone
-    return len(rows)
 
 
 def _prune(rule: Rule, st: State) -> None:
@@ -384,7 +412,7 @@ def _fire(
     value: float,
     threshold: float,
     summary: str,
-    rows: list[list[Any]],
+    events: _Window,
     now: datetime,
     version: str,
 ) -> Alert | None:
@@ -397,7 +425,7 @@ def _fire(
     evidence = _window_evidence(rule, st, window_start)
     return _alert(
         rule, alert_id, group, window_start, window_start + rule.window, value, threshold,
-        summary, rows, evidence, now, version,
+        summary, (events.t0, events.t1), evidence, now, version,
     )  # fmt: skip
 
 
@@ -424,12 +452,11 @@ def _alert(
     value: float,
     threshold: float,
     summary: str,
-    rows: Iterable[list[Any]],
+    seen: tuple[float, float],
     evidence: tuple[Evidence, ...],
     now: datetime,
     version: str,
 ) -> Alert:
-    times = [r[0] for r in rows]
     actor, _, recipient = group.partition(">")
     if rule.group_by == "recipient":
         actor, recipient = "*", group
@@ -447,8 +474,8 @@ def _alert(
         window_start=iso(window_start),
         window_end=iso(window_end),
         evidence=evidence,
-        first_seen=iso(min(times)),
-        last_seen=iso(max(times)),
+        first_seen=iso(seen[0]),
+        last_seen=iso(seen[1]),
         emitted_at=now.isoformat(),
         rules_version=version,
         group_by=rule.group_by,
@@ -478,16 +505,6 @@ def _duration_text(seconds: float) -> str:
             n = int(seconds // unit)
             return name if n == 1 else f"{n} {name}s"
     return f"{seconds:g} seconds"
-
-
-def _types_text(rows: list[list[Any]]) -> str:
-    """'ACCUSE x2, REJECT from 2 articles'."""
-    types: dict[str, int] = {}
-    for row in rows:
-        types[row[4]] = types.get(row[4], 0) + 1
-    listed = ", ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(types.items()))
-    articles = len({r[1] for r in rows})
-    return f"{listed} from {articles} article" + ("s" if articles != 1 else "")
 
 
 def evidence_of(event: StanceEvent) -> Evidence:
@@ -575,11 +592,15 @@ def observe_group(
     states: Any,
     *,
     now: datetime,
+    position: int | None = None,
 ) -> GroupResult:
     """Run every stateful rule grouped by ``group_by`` on one event of ``group``.
 
     ``states`` maps ``state_key(rule, group)`` to state (a dict, or a Faust table);
     it is only read. The caller stores ``updates`` once the alerts are delivered.
+    ``position`` is the input record's place in an ordered input (its offset): a state
+    that already applied that position or a later one skips it, so input read again
+    after a crash is not counted again.
     """
     alerts: list[Alert] = []
     updates: dict[str, State] = {}
@@ -588,11 +609,14 @@ def observe_group(
         if rule.group_by != group_by or not matches(rule.filters, event):
             continue
         key = state_key(rule, group)
-        outcome = observe(rule, states.get(key), event, group, t, now=now, version=rules.label)
+        state = states.get(key)
+        if position is not None and state is not None and state.get("pos", -1) >= position:
+            continue
+        outcome = observe(rule, state, event, group, t, now=now, version=rules.label)
         if outcome.late:
             late.append(rule.id)
         elif not outcome.duplicate:
-            updates[key] = outcome.state
+            updates[key] = outcome.state if position is None else {**outcome.state, "pos": position}
         alerts.extend(outcome.alerts)
     return GroupResult(alerts, updates, late)
 

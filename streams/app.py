@@ -13,7 +13,6 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,19 +152,19 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     # crash, and is processed again: outputs have deterministic ids).
     # Keys are ids (str) and values small dicts: the tables' changelogs are JSON.
     articles_seen = app.Table(
-        "articles-seen",
+        topics.TABLE_ARTICLES_SEEN,
         partitions=settings.articles_partitions,
     )
     # alerted-events: event id -> when its alerts were sent; replays fire nothing new.
     alerted_events = app.Table(
-        "alerted-events",
+        topics.TABLE_ALERTED_EVENTS,
         partitions=settings.events_partitions,
     )
     # Window state of the stateful rules: "rule@fingerprint|group" -> state (see
     # processors.alerts). Co-partitioned with stance-groups, which is keyed by group;
     # a pair group "CHN>NATO" is also the stance-events key, on the same partition.
     rule_windows = app.Table(
-        "rule-windows",
+        topics.TABLE_RULE_WINDOWS,
         partitions=settings.events_partitions,
     )
     pool = NlpPool(settings)
@@ -211,18 +210,6 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             metrics.END_TO_END_LATENCY.observe(max(0.0, time.time() - ingest_ts))
         return pending
 
-    async def annotate_with_retry(
-        batch: Sequence[Article],
-    ) -> list[AnnotatedArticle | ExtractionFailure]:
-        try:
-            return await pool.annotate(batch)
-        except BrokenProcessPool:
-            # A pool process died (out of memory, a crash in native code): start a
-            # fresh pool and try once more, then let the caller dead-letter the batch.
-            log.error("NLP process died; restarting the pool")
-            await pool.restart()
-            return await pool.annotate(batch)
-
     def is_duplicate(article: Article, msg: Any) -> bool:
         """True when this article id was already taken from another position."""
         key = article.id
@@ -237,6 +224,25 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         articles_seen.data[key] = record
         articles_seen.send_changelog(msg.partition, key, record)
         return False
+
+    async def publish_result(
+        article: Article, event: Any, result: AnnotatedArticle | ExtractionFailure
+    ) -> list[Any]:
+        """Send an annotation and its events, or the article's dead letter."""
+        msg = event.message
+        if isinstance(result, ExtractionFailure):
+            letter = dead_letter(
+                event.value,
+                "processing_error",
+                result.error_class,
+                result.message,
+                topic=msg.topic,
+                partition=msg.partition,
+                offset=msg.offset,
+                article_id=article.id,
+            )
+            return [await send_dead_letter(letter, event.key)]
+        return await publish_annotation(result, msg.timestamp)
 
     async def handle_batch(events: Sequence[Any]) -> None:
         pending: list[Any] = []
@@ -264,36 +270,24 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         if accepted:
             metrics.BATCH_SIZE.observe(len(accepted))
             started = time.perf_counter()
+            done = 0
             try:
-                results: Sequence[AnnotatedArticle | ExtractionFailure] = await annotate_with_retry(
-                    [a for a, _ in accepted]
-                )
+                async for results in pool.annotate_chunks([a for a, _ in accepted]):
+                    for (article, event), result in zip(
+                        accepted[done : done + len(results)], results, strict=True
+                    ):
+                        pending.extend(await publish_result(article, event, result))
+                        # Encoding and sending one article's records costs a few ms of
+                        # CPU and the sends need not suspend: yield between articles,
+                        # so that publishing is not one long step of the event loop.
+                        await asyncio.sleep(0)
+                    done += len(results)
             except Exception as exc:
                 log.exception("NLP batch failed")
-                results = [
-                    ExtractionFailure(a.id, type(exc).__name__, str(exc)) for a, _ in accepted
-                ]
+                for article, event in accepted[done:]:
+                    failure = ExtractionFailure(article.id, type(exc).__name__, str(exc))
+                    pending.extend(await publish_result(article, event, failure))
             metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
-            for (article, event), result in zip(accepted, results, strict=True):
-                msg = event.message
-                if isinstance(result, ExtractionFailure):
-                    letter = dead_letter(
-                        event.value,
-                        "processing_error",
-                        result.error_class,
-                        result.message,
-                        topic=msg.topic,
-                        partition=msg.partition,
-                        offset=msg.offset,
-                        article_id=article.id,
-                    )
-                    pending.append(await send_dead_letter(letter, event.key))
-                else:
-                    pending.extend(await publish_annotation(result, msg.timestamp))
-                # Encoding and sending one article's records costs a few ms of CPU and
-                # the sends need not suspend: yield between articles, so that publishing
-                # a batch is not one long step of the event loop.
-                await asyncio.sleep(0)
         # At-least-once: the batch's offsets are committed only after this returns,
         # so wait until the broker has every record we produced for it.
         await asyncio.gather(*pending)
@@ -380,6 +374,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 float(when),
                 rule_windows,
                 now=datetime.now(UTC),
+                position=stream.current_event.message.offset,
             )
             for rule_id in result.late_rules:
                 metrics.LATE_EVENTS.labels(rule=rule_id).inc()

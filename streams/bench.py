@@ -495,9 +495,13 @@ class Tracker(threading.Thread):
                             self.tokens[article_id] = int(found.group(1)) if found else 0
                             self.annotated[article_id] = now
                         else:
+                            # An alert counts for an article when the article alone
+                            # made it fire: a windowed alert carries evidence of earlier
+                            # articles, which did not wait for it.
                             alert = json.loads(record.value)
-                            for evidence in alert.get("evidence", ()):
-                                self.first_alert.setdefault(evidence["article_id"], now)
+                            sources = {e["article_id"] for e in alert.get("evidence", ())}
+                            if len(sources) == 1:
+                                self.first_alert.setdefault(sources.pop(), now)
         finally:
             self._consumer.close()
 

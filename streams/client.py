@@ -190,13 +190,10 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
 
 
 def records_since(
-    settings: Settings, topic: str, since_ms: int, *, timeout: float = 60.0, strict: bool = True
+    settings: Settings, topic: str, since_ms: int, *, timeout: float = 60.0
 ) -> list[Any]:
-    """Every record of ``topic`` with a timestamp from ``since_ms`` up to the current end.
-
-    Gives up after ``timeout`` seconds: with ``strict``, with a ``BrokerError``;
-    otherwise with what it has read.
-    """
+    """Every record of ``topic`` with a timestamp from ``since_ms`` up to the current end
+    (a ``BrokerError`` if that takes more than ``timeout`` seconds)."""
     cons = consumer(settings, topic, from_beginning=True)
     try:
         parts = list(cons.assignment())
@@ -213,7 +210,7 @@ def records_since(
                 records.extend(r for r in batch if r.offset < ends[tp])
                 if cons.position(tp) >= ends[tp]:
                     remaining.discard(tp)
-        if remaining and strict:
+        if remaining:
             raise BrokerError(f"{topic}: could not read up to its end in {timeout:g} s")
         return records
     finally:
@@ -221,9 +218,13 @@ def records_since(
 
 
 def recent_alert_ids(settings: Settings, topic: str, lookback_s: float) -> set[str]:
-    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds."""
+    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds
+    (what could be read of them in 30 s)."""
     since = int((time.time() - lookback_s) * 1000)
-    records = records_since(settings, topic, since, timeout=30.0, strict=False)
+    try:
+        records = records_since(settings, topic, since, timeout=30.0)
+    except BrokerError:
+        return set()
     return {r.key.decode() for r in records if r.key}
 
 

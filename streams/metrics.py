@@ -58,7 +58,7 @@ BATCH_SIZE = Histogram(
 )
 PROCESSING_SECONDS = Histogram(
     "stancewatch_processing_seconds",
-    "Time to annotate one batch in the NLP process pool, in seconds.",
+    "Time to annotate and publish one batch (its chunks in the NLP processes), in seconds.",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
     registry=REGISTRY,
 )

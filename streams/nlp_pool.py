@@ -1,25 +1,36 @@
 """spaCy off the event loop: a process pool whose initializer loads the model once.
 
 Processes are started with ``spawn`` (forking a running asyncio/Kafka process is
-unsafe). Each process builds one ``Extractor``; batches go to it whole.
+unsafe). Each process builds one ``Extractor``. A batch is split into chunks that are
+all queued at once: the processes work through them back to back (in parallel when
+there are several), while the event loop publishes the results of the chunks already
+done, so spaCy does not sit idle while a batch is published.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from processors.annotate import ExtractionFailure, Extractor
 from processors.types import AnnotatedArticle, Article
 from streams.settings import Settings
 
+log = logging.getLogger("stancewatch")
 _extractor: Extractor | None = None
+
+#: Most articles in one chunk; small enough that publishing a chunk's results overlaps
+#: the parsing of the next, large enough for nlp.pipe to batch.
+MAX_CHUNK = 4
 
 
 def _initialize(model: str, dictionaries: tuple[Path, ...], min_confidence: float) -> None:
@@ -55,7 +66,7 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle | Extraction
 
 
 class NlpPool:
-    """A pool of NLP processes; ``await annotate(batch)`` never blocks the event loop."""
+    """A pool of NLP processes; ``annotate_chunks(batch)`` never blocks the event loop."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -83,15 +94,51 @@ class NlpPool:
         )
         return time.perf_counter() - started
 
-    async def annotate(
+    async def annotate_chunks(
         self, articles: Sequence[Article]
-    ) -> list[AnnotatedArticle | ExtractionFailure]:
-        """Annotate a batch in a pool process."""
+    ) -> AsyncIterator[list[AnnotatedArticle | ExtractionFailure]]:
+        """Annotate a batch in chunks, yielding each chunk's results in order.
+
+        Every chunk is queued at once. If a pool process dies (out of memory, a crash in
+        native code), the pool is restarted once and the chunks not yet yielded are
+        queued again; a second death raises ``BrokenProcessPool``.
+        """
         if self._executor is None:
             await self.start()
-        assert self._executor is not None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _annotate, list(articles))
+        size = max(1, min(MAX_CHUNK, math.ceil(len(articles) / self.settings.nlp_processes)))
+        chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+
+        def submit(
+            chunk: list[Article],
+        ) -> asyncio.Future[list[AnnotatedArticle | ExtractionFailure]]:
+            assert self._executor is not None
+            return loop.run_in_executor(self._executor, _annotate, chunk)
+
+        futures: list[asyncio.Future[list[AnnotatedArticle | ExtractionFailure]]] = []
+        restarted = False
+        done = 0
+        try:
+            while done < len(chunks):
+                try:
+                    if len(futures) == done:  # queue every chunk not yet queued
+                        futures[done:] = [submit(c) for c in chunks[done:]]
+                    results = await futures[done]
+                except BrokenProcessPool:
+                    # Raised by the result of a chunk, or by submit when the pool
+                    # already knows a process died.
+                    if restarted:
+                        raise
+                    restarted = True
+                    log.error("an NLP process died; restarting the pool")
+                    await self.restart()
+                    del futures[done:]
+                    continue
+                done += 1
+                yield results
+        finally:
+            for future in futures[done:]:
+                future.cancel()
 
     async def restart(self) -> None:
         """Replace a broken pool (a process died) with a fresh one."""

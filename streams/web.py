@@ -12,14 +12,12 @@ that need Faust (consumer lag, producer acknowledgements, commits, rebalances).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from importlib import resources
 from typing import Any
 
 import faust
-from faust.types import TP
 
 from streams import metrics, topics
 from streams.live import LiveState, sample_registry
@@ -27,9 +25,8 @@ from streams.settings import Settings
 
 log = logging.getLogger("stancewatch.web")
 
-#: How often consumer lag is recomputed, and how long one computation may take.
+#: How often consumer lag is recomputed.
 LAG_INTERVAL = 5.0
-LAG_TIMEOUT = 4.0
 #: How often the live page's throughput and latency history is sampled.
 SAMPLE_INTERVAL = 1.0
 
@@ -109,29 +106,30 @@ class MetricsSensor(faust.Sensor):
         metrics.REBALANCES.inc()
 
 
-async def consumer_lag(app: faust.App, labels: dict[str, str]) -> dict[tuple[str, str], int]:
+def consumer_lag(app: faust.App, labels: dict[str, str]) -> dict[tuple[str, str], int]:
     """(topic label, partition) -> records after the committed offset, for every
     partition of our own topics assigned to this worker (table changelogs, read
     only for recovery, are left out).
 
-    The committed offset is the last one this worker committed (Faust's monitor);
-    before its first commit on a partition, the consumer's position stands in.
+    Only what the consumer already knows is read: the high-water mark of its last fetch
+    and Faust's monitor (the last offset committed, else the last one read). No call
+    goes to the consumer's thread: a position() there can wait indefinitely while a
+    partition is paused for recovery, and enough such calls leave Faust's consumer
+    thread without a free worker, which stalls table recovery after a rebalance.
     """
     consumer = app.consumer
-    assigned: set[TP] = {tp for tp in consumer.assignment() if tp.topic in labels}
-    if not assigned:
-        return {}
-    ends = await consumer.highwaters(*assigned)
     committed = app.monitor.tp_committed_offsets
+    read = app.monitor.tp_read_offsets
     lag: dict[tuple[str, str], int] = {}
-    for tp in sorted(assigned):
-        end = ends.get(tp)
-        if end is None:
+    for tp in sorted(tp for tp in consumer.assignment() if tp.topic in labels):
+        try:
+            end = consumer.highwater(tp)
+        except Exception:  # revoked meanwhile, or not fetched yet
             continue
         done = committed.get(tp)
-        if done is None:
-            done = await consumer.position(tp)
-        if done is None:
+        if done is None and read.get(tp) is not None:
+            done = read[tp] + 1
+        if end is None or done is None:
             continue
         lag[labels[tp.topic], str(tp.partition)] = max(0, end - done)
     return lag
@@ -154,8 +152,8 @@ def register_web(app: faust.App, settings: Settings) -> LiveState:
     @app.timer(LAG_INTERVAL)  # type: ignore[untyped-decorator]
     async def update_consumer_lag() -> None:
         try:
-            lag = await asyncio.wait_for(consumer_lag(app, labels), LAG_TIMEOUT)
-        except Exception as exc:  # a rebalance in progress, a broker hiccup: next time
+            lag = consumer_lag(app, labels)
+        except Exception as exc:  # a rebalance in progress: next time
             log.debug("consumer lag not updated: %r", exc)
             return
         metrics.CONSUMER_LAG.clear()

@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from processors.alerts import RuleRunner, groups_of, observe, state_key, window_counts
+from processors.alerts import (
+    RuleRunner,
+    groups_of,
+    observe,
+    observe_group,
+    state_key,
+    window_counts,
+)
 from processors.rules import RuleSet, parse_rules
 from processors.types import ActorRef, SentenceRef, Span, StanceEvent, Trigger
 
@@ -343,3 +350,26 @@ def test_window_counts_do_not_depend_on_arrival_order_within_the_grace(
         counts.append(window_counts(rule, runner.states[state_key(rule, "CHN")]))
     assert counts[0] == counts[1] == counts[2]
     assert sum(counts[0].values()) == 2 * len(offsets)  # each event is in two 1 h windows
+
+
+def test_input_read_again_from_an_earlier_position_is_skipped() -> None:
+    """The worker passes each stance-groups record's offset: after a crash, records
+    read again up to the offset a state last applied change nothing."""
+    rule_set = rules(THRESHOLD)
+    states: dict[str, dict] = {}
+    now = DAY
+    for position, (n, t) in enumerate([(1, at(10)), (2, at(10, 1))]):
+        result = observe_group(
+            rule_set, "actor", "CHN", event(n), t, states, now=now, position=position
+        )
+        states.update(result.updates)
+    key = state_key(rule_set.rules[0], "CHN")
+    assert states[key]["pos"] == 1
+    again = observe_group(
+        rule_set, "actor", "CHN", event(2), at(10, 1), states, now=now, position=1
+    )
+    assert again.updates == {} and again.alerts == []
+    third = observe_group(
+        rule_set, "actor", "CHN", event(3), at(10, 2), states, now=now, position=2
+    )
+    assert [a.value for a in third.alerts] == [3.0]
