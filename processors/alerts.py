@@ -170,7 +170,7 @@ def window_counts(rule: Rule, state: State) -> dict[float, int]:
 def _threshold(
     rule: Rule, st: State, group: str, start: float, t: float, now: datetime, version: str
 ) -> Alert | None:
-    per_window = rule.buckets_per_window
+    per_window = round(rule.window / rule.step)
     for k in range(per_window - 1, -1, -1):  # oldest window containing t first
         window_start = start - k * rule.step
         events = _window(rule, st, window_start)
@@ -261,7 +261,9 @@ def _first_seen(
         rule, alert_id, group, t - rule.lookback, t, 1.0, 1.0, summary, (t, t),
         (evidence_of(event),), now, version,
     )  # fmt: skip
-    _record_fire(st, alert_id, t, keep_since=t - rule.lookback)
+    st["fired"] = {k: v for k, v in st["fired"].items() if v >= t - rule.lookback}
+    st["fired"][alert_id] = t
+    st["lf"] = t
     return Outcome(st, [alert])
 
 
@@ -275,7 +277,10 @@ def _grouped_match(
     alert = Alert(**{**_alert_fields(alert), "alert_id": alert_id, "group": group})
     # Fired ids are kept at least as long as the grace, so that a replay of a recent
     # event finds its alert already fired.
-    _record_fire(st, alert_id, t, keep_since=t - max(rule.suppress_for, rule.grace))
+    keep = t - max(rule.suppress_for, rule.grace)
+    st["fired"] = {k: v for k, v in st["fired"].items() if v >= keep}
+    st["fired"][alert_id] = t
+    st["lf"] = t
     return Outcome(st, [alert])
 
 
@@ -354,7 +359,7 @@ class _Window:
 def _window(rule: Rule, st: State, window_start: float) -> _Window:
     """The aggregates of the window starting at ``window_start``."""
     window = _Window()
-    for i in range(rule.buckets_per_window):
+    for i in range(round(rule.window / rule.step)):
         bucket = st["b"].get(str(window_start + i * rule.step))
         if not bucket:
             continue
@@ -369,7 +374,7 @@ def _window(rule: Rule, st: State, window_start: float) -> _Window:
 
 def _window_starts(rule: Rule, st: State) -> list[float]:
     starts: set[float] = set()
-    per_window = rule.buckets_per_window
+    per_window = round(rule.window / rule.step)
     for key in st["b"]:
         for k in range(per_window):
             starts.add(float(key) - k * rule.step)
@@ -394,15 +399,6 @@ def _suppressed(rule: Rule, st: State, t: float) -> bool:
     return bool(rule.suppress_for) and last is not None and 0 <= t - last < rule.suppress_for
 
 
-def _record_fire(st: State, alert_id: str, t: float, *, keep_since: float | None = None) -> None:
-    """Note an alert as fired at event time ``t`` (dropping fired ids older than
-    ``keep_since``, for kinds whose buckets do not prune them)."""
-    if keep_since is not None:
-        st["fired"] = {k: v for k, v in st["fired"].items() if v >= keep_since}
-    st["fired"][alert_id] = t
-    st["lf"] = t
-
-
 def _alert_id(rule: Rule, group: str, window_start: float) -> str:
     return stable_id("alert", rule.id, group, window_start)
 
@@ -424,7 +420,8 @@ def _fire(
     alert_id = _alert_id(rule, group, window_start)
     if alert_id in st["fired"] or _suppressed(rule, st, t):
         return None
-    _record_fire(st, alert_id, t)
+    st["fired"][alert_id] = t
+    st["lf"] = t
     evidence = _window_evidence(rule, st, window_start)
     return _alert(
         rule, alert_id, group, window_start, window_start + rule.window, value, threshold,
@@ -433,7 +430,7 @@ def _fire(
 
 
 def _window_evidence(rule: Rule, st: State, window_start: float) -> tuple[Evidence, ...]:
-    per_window = rule.buckets_per_window
+    per_window = round(rule.window / rule.step)
     kept: list[dict[str, Any]] = []
     for i in range(per_window):
         kept.extend(st["e"].get(str(window_start + i * rule.step), []))

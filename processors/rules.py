@@ -130,11 +130,6 @@ class Rule:
     fingerprint: str = field(default="", compare=False)
 
     @property
-    def buckets_per_window(self) -> int:
-        """How many ``step`` buckets one window spans (1 for tumbling windows)."""
-        return round(self.window / self.step) if self.step else 1
-
-    @property
     def stateful(self) -> bool:
         """True when the rule keeps per-group state (everything but a plain match)."""
         return self.group_by is not None

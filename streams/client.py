@@ -218,8 +218,8 @@ def records_since(
 
 
 def recent_alert_ids(settings: Settings, topic: str, lookback_s: float) -> set[str]:
-    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds;
-    none when they cannot all be read within 30 s."""
+    """Keys (alert ids) of the records on ``topic`` from the last ``lookback_s`` seconds
+    (what could be read of them in 30 s)."""
     since = int((time.time() - lookback_s) * 1000)
     try:
         records = records_since(settings, topic, since, timeout=30.0)
