@@ -271,6 +271,10 @@ class DeadLetter:
     offset: int | None
     failed_at: str
     article_id: str | None = None
+    #: Size of the whole original; ``original`` holds only its start when truncated
+    #: (the record must stay under the record size limit).
+    original_bytes: int | None = None
+    original_truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema_version": SCHEMA_VERSION, **asdict(self)}

@@ -8,7 +8,7 @@ instead of failing inside Faust's deserializer.
 from __future__ import annotations
 
 import asyncio
-import base64
+import itertools
 import json
 import logging
 import time
@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from processors.alerts import evaluate, event_time, expired, observe_group, routes
 from processors.annotate import ExtractionFailure
+from processors.deadletters import dead_letter, encode
 from processors.errors import InvalidArticle
 from processors.rules import RuleFileError, RuleSet
 from processors.types import Alert, AnnotatedArticle, Article, DeadLetter, StanceEvent
@@ -42,9 +43,13 @@ RECENT_ALERTS_LOOKBACK = 600.0
 
 __version__ = "0.1.0"
 
+#: Tries of a whole batch before its articles are tried one at a time.
+BATCH_ATTEMPTS = 3
 
-def encode(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait before try ``attempt + 1``: 0.5, 1, 2 ... up to 30."""
+    return float(min(30.0, 0.25 * 2**attempt))
 
 
 async def watch_event_loop(path: str, threshold: float = 0.1, tick: float = 0.01) -> None:
@@ -71,37 +76,6 @@ async def watch_event_loop(path: str, threshold: float = 0.1, tick: float = 0.01
                 out.flush()
 
 
-def dead_letter(
-    raw: bytes | None,
-    reason: str,
-    error_class: str,
-    message: str,
-    *,
-    topic: str | None,
-    partition: int | None,
-    offset: int | None,
-    article_id: str | None = None,
-) -> DeadLetter:
-    """A dead letter keeping the original bytes (as text when UTF-8, else base64)."""
-    raw = raw or b""
-    try:
-        original, encoding = raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        original, encoding = base64.b64encode(raw).decode("ascii"), "base64"
-    return DeadLetter(
-        reason=reason,
-        error_class=error_class,
-        message=message,
-        original=original,
-        original_encoding=encoding,
-        topic=topic,
-        partition=partition,
-        offset=offset,
-        failed_at=datetime.now(UTC).isoformat(),
-        article_id=article_id,
-    )
-
-
 def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App:
     """Build the Faust app for ``settings`` (nothing connects until the worker starts)."""
     live_rules = LiveRules(rules) if rules is not None else LiveRules.load(settings.rules_path)
@@ -121,6 +95,9 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # Record values are capped at max_record_bytes; a request also carries the key,
+        # headers and batch framing.
+        producer_max_request_size=settings.max_record_bytes + 65536,
         # A worker killed without leaving the group is noticed after the session
         # timeout; its partitions then move to the others (default 60 s is long).
         broker_session_timeout=15.0,
@@ -169,6 +146,18 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     )
     pool = NlpPool(settings)
 
+    def store(table: Any, partition: int, key: str, value: dict[str, Any]) -> None:
+        """Set ``table[key]`` and log it to the table's changelog on ``partition`` (the
+        partition of the record being processed; the tables are co-partitioned).
+
+        Not ``table[key] = value``: that checks the partition counts of the changelog
+        against the consumer's metadata, which at a worker's first start can lag the
+        changelog's creation and raise PartitionsMismatch on a correct layout.
+        """
+        record = {**value, "p": partition}
+        table.data[key] = record
+        table.send_changelog(partition, key, record)
+
     def publish_worker_info() -> None:
         metrics.WORKER_INFO.info(
             {
@@ -181,28 +170,44 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     publish_worker_info()
     live = register_web(app, settings)  # /live, /api/live, lag and Faust sensor metrics
 
-    async def send_dead_letter(letter: DeadLetter, key: bytes | None) -> Any:
+    async def send_dead_letter(letter: DeadLetter, payload: bytes, key: bytes | None) -> Any:
         metrics.ARTICLES_FAILED.labels(reason=letter.reason).inc()
         log.warning("dead letter (%s): %s", letter.reason, letter.message)
-        return await dlq_topic.send(key=key, value=encode(letter.to_dict()))
+        return await dlq_topic.send(key=key, value=payload)
 
-    async def publish_annotation(result: AnnotatedArticle, ingest_ts: float | None) -> list[Any]:
-        pending = [
-            await annotated_topic.send(
-                key=result.article_id.encode(), value=encode(result.to_dict())
-            )
-        ]
+    def letter_for(
+        event: Any, reason: str, error_class: str, message: str, article_id: str | None = None
+    ) -> tuple[DeadLetter, bytes]:
+        msg = event.message
+        return dead_letter(
+            event.value,
+            reason,
+            error_class,
+            message,
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            failed_at=datetime.now(UTC).isoformat(),
+            max_bytes=settings.max_record_bytes,
+            article_id=article_id,
+        )
+
+    async def publish_annotation(
+        result: AnnotatedArticle,
+        payload: bytes,
+        event_payloads: list[bytes],
+        ingest_ts: float | None,
+    ) -> list[Any]:
+        pending = [await annotated_topic.send(key=result.article_id.encode(), value=payload)]
         for ent in result.entities:
             metrics.ENTITIES_EXTRACTED.labels(label=ent.label).inc()
-        for event in result.events:
+        for event, event_payload in zip(result.events, event_payloads, strict=True):
             metrics.EVENTS_EXTRACTED.labels(event_type=event.event_type).inc()
             # The record's timestamp is the article's ingest time: the event time of
             # events whose article has no published_at.
             pending.append(
                 await events_topic.send(
-                    key=event.pair_key.encode(),
-                    value=encode(event.to_dict()),
-                    timestamp=ingest_ts,
+                    key=event.pair_key.encode(), value=event_payload, timestamp=ingest_ts
                 )
             )
         metrics.ARTICLES_PROCESSED.inc()
@@ -218,55 +223,48 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         fresh = seen is not None and time.time() - seen["t"] < settings.dedup_retention
         if fresh and seen is not None and seen["at"] != here:
             return True
-        record = {"at": here, "t": time.time(), "p": msg.partition}
-        # Written with the partition of the record it came from (the table is
-        # co-partitioned with `articles`); the batch has no single current event.
-        articles_seen.data[key] = record
-        articles_seen.send_changelog(msg.partition, key, record)
+        store(articles_seen, msg.partition, key, {"at": here, "t": time.time()})
         return False
 
     async def publish_result(
         article: Article, event: Any, result: AnnotatedArticle | ExtractionFailure
     ) -> list[Any]:
         """Send an annotation and its events, or the article's dead letter."""
-        msg = event.message
-        if isinstance(result, ExtractionFailure):
-            letter = dead_letter(
-                event.value,
-                "processing_error",
-                result.error_class,
-                result.message,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                article_id=article.id,
+        if isinstance(result, AnnotatedArticle):
+            payload = encode(result.to_dict())
+            event_payloads = [encode(e.to_dict()) for e in result.events]
+            largest = max([len(payload), *map(len, event_payloads)])
+            if largest <= settings.max_record_bytes:
+                return await publish_annotation(
+                    result, payload, event_payloads, event.message.timestamp
+                )
+            letter, letter_payload = letter_for(
+                event,
+                "output_too_large",
+                "OutputTooLarge",
+                f"the annotation needs a {largest}-byte record, over the limit of "
+                f"{settings.max_record_bytes} bytes (STANCEWATCH_MAX_RECORD_BYTES)",
+                article.id,
             )
-            return [await send_dead_letter(letter, event.key)]
-        return await publish_annotation(result, msg.timestamp)
+        else:
+            letter, letter_payload = letter_for(
+                event, "processing_error", result.error_class, result.message, article.id
+            )
+        return [await send_dead_letter(letter, letter_payload, event.key)]
 
     async def handle_batch(events: Sequence[Any]) -> None:
         pending: list[Any] = []
         accepted: list[tuple[Article, Any]] = []
         for event in events:
-            metrics.ARTICLES_CONSUMED.inc()
-            msg = event.message
             try:
                 article = decode_article(event.value, max_bytes=settings.max_article_bytes)
-                if is_duplicate(article, msg):
+                if is_duplicate(article, event.message):
                     metrics.ARTICLES_DUPLICATE.inc()
                     continue
                 accepted.append((article, event))
             except InvalidArticle as exc:
-                letter = dead_letter(
-                    event.value,
-                    exc.reason,
-                    type(exc).__name__,
-                    exc.message,
-                    topic=msg.topic,
-                    partition=msg.partition,
-                    offset=msg.offset,
-                )
-                pending.append(await send_dead_letter(letter, event.key))
+                letter, payload = letter_for(event, exc.reason, type(exc).__name__, exc.message)
+                pending.append(await send_dead_letter(letter, payload, event.key))
         if accepted:
             metrics.BATCH_SIZE.observe(len(accepted))
             started = time.perf_counter()
@@ -292,6 +290,45 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         # so wait until the broker has every record we produced for it.
         await asyncio.gather(*pending)
 
+    async def process_batch(events: Sequence[Any]) -> None:
+        """Handle a batch; return only once every record of it is delivered.
+
+        Faust acks the events of a batch taken with ``take_events`` as soon as the agent
+        moves past it, even when handling it raised: an exception escaping from here
+        would commit articles whose outputs never reached the broker. So a failed batch
+        is tried again (outputs have deterministic ids: a partial first try leaves only
+        duplicates, which consumers drop by id); after ``BATCH_ATTEMPTS`` its articles
+        are tried one by one, and one that still fails alone is dead-lettered. Only the
+        delivery of that dead letter is retried for as long as it takes (the broker is
+        unreachable): the partition waits rather than loses the article.
+        """
+        metrics.ARTICLES_CONSUMED.inc(len(events))
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                await handle_batch(events)
+                return
+            except Exception:
+                metrics.BATCH_RETRIES.inc()
+                log.exception("batch of %d articles failed (try %d)", len(events), attempt)
+                await asyncio.sleep(retry_delay(attempt))
+        for event in events:
+            await process_alone(event)
+
+    async def process_alone(event: Any) -> None:
+        try:
+            await handle_batch([event])
+            return
+        except Exception as exc:
+            log.exception("article at offset %s failed alone", event.message.offset)
+            letter, payload = letter_for(event, "processing_error", type(exc).__name__, str(exc))
+        for attempt in itertools.count(1):
+            try:
+                await (await send_dead_letter(letter, payload, event.key))
+                return
+            except Exception:
+                log.exception("dead letter not delivered (try %d); retrying", attempt)
+                await asyncio.sleep(retry_delay(attempt))
+
     @app.agent(articles_topic, concurrency=1)
     async def extract(stream: Any) -> None:
         """Validate, batch and annotate articles; publish annotations and events."""
@@ -300,7 +337,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             async for events in stream.take_events(
                 settings.batch_size, within=settings.batch_within
             ):
-                await handle_batch(events)
+                await process_batch(events)
         finally:
             pool.close()
 
@@ -352,7 +389,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                     )
                 )
             await asyncio.gather(*sends)
-            alerted_events[event_key] = {"t": time.time(), "p": message.partition}
+            store(alerted_events, message.partition, event_key, {"t": time.time()})
 
     @app.agent(groups_topic, concurrency=1)
     async def window_alert(stream: Any) -> None:
@@ -383,7 +420,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             await asyncio.gather(*await send_alerts(result.alerts))
             partition = stream.current_event.message.partition
             for key, state in result.updates.items():
-                rule_windows[key] = {**state, "p": partition}
+                store(rule_windows, partition, key, state)
             newest_event_time[0] = max(newest_event_time[0], float(when))
             metrics.RULE_GROUPS.set(len(rule_windows))
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from processors.deadletters import encode
 from processors.types import Article
 from streams.errors import BrokerError
 from streams.settings import Settings
@@ -233,15 +234,10 @@ def _bench_batch(articles: list[Article]) -> tuple[list[int], float, float]:
     parsed = time.perf_counter()
     for article, doc in zip(articles, docs, strict=True):
         result = extractor.annotate_doc(article, doc)
-        _encode(result.to_dict())
+        encode(result.to_dict())
         for event in result.events:
-            _encode(event.to_dict())
+            encode(event.to_dict())
     return [len(d) for d in docs], parsed - started, time.perf_counter() - started
-
-
-def _encode(record: dict[str, Any]) -> bytes:
-    # The worker's encoding (streams.app.encode), without importing Faust here.
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)

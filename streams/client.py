@@ -189,6 +189,27 @@ def consumer(settings: Settings, topic: str, *, from_beginning: bool) -> KafkaCo
     return cons
 
 
+def record_at(
+    settings: Settings, topic: str, partition: int, offset: int, *, timeout: float = 15.0
+) -> bytes | None:
+    """The value of the record at ``topic[partition]@offset`` (None if no longer there)."""
+    cons = consumer(settings, topic, from_beginning=True)
+    try:
+        tp = TopicPartition(topic, partition)
+        cons.assign([tp])
+        cons.seek(tp, offset)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for record in cons.poll(timeout_ms=500).get(tp, []):
+                if record.offset == offset:
+                    return bytes(record.value) if record.value is not None else b""
+                if record.offset > offset:
+                    return None  # deleted by retention or compaction
+        return None
+    finally:
+        cons.close()
+
+
 def records_since(
     settings: Settings, topic: str, since_ms: int, *, timeout: float = 60.0
 ) -> list[Any]:

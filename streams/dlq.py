@@ -11,7 +11,7 @@ from typing import Any
 
 from kafka.errors import KafkaError
 
-from streams.client import consumer, producer
+from streams.client import consumer, producer, record_at
 from streams.errors import BrokerError
 from streams.settings import Settings
 from streams.topics import ARTICLES, DLQ
@@ -108,10 +108,11 @@ def dlq_command(
 def _replay(settings: Settings, chosen: list[DeadLetterRecord]) -> int:
     """Republish the original bytes of the chosen dead letters to ``articles``."""
     topic = settings.topic(ARTICLES)
+    originals = [_whole_original(settings, r) for r in chosen]
     prod = producer(settings)
     try:
-        for r in chosen:
-            meta = prod.send(topic, key=r.key, value=r.original_bytes()).get(timeout=30)
+        for r, original in zip(chosen, originals, strict=True):
+            meta = prod.send(topic, key=r.key, value=original).get(timeout=30)
             where = f"{topic}[{meta.partition}]@{meta.offset}"
             print(f"replayed {r.ref} ({r.letter.get('reason')}) -> {where}")
         prod.flush()
@@ -120,3 +121,18 @@ def _replay(settings: Settings, chosen: list[DeadLetterRecord]) -> int:
     finally:
         prod.close()
     return 0
+
+
+def _whole_original(settings: Settings, r: DeadLetterRecord) -> bytes:
+    """The original bytes of a dead letter; a truncated one is read from its source."""
+    if not r.letter.get("original_truncated"):
+        return r.original_bytes()
+    topic, partition, offset = (r.letter.get(k) for k in ("topic", "partition", "offset"))
+    if isinstance(topic, str) and isinstance(partition, int) and isinstance(offset, int):
+        value = record_at(settings, topic, partition, offset)
+        if value is not None:
+            return value
+    raise BrokerError(
+        f"dead letter {r.ref} keeps only the start of its original, and the whole "
+        f"record is no longer at {topic}[{partition}]@{offset}: nothing replayed"
+    )

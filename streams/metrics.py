@@ -32,6 +32,11 @@ ARTICLES_FAILED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+BATCH_RETRIES = Counter(
+    "stancewatch_batch_retries",
+    "Article batches tried again because publishing their results failed.",
+    registry=REGISTRY,
+)
 ENTITIES_EXTRACTED = Counter(
     "stancewatch_entities_extracted",
     "Named entities found, by spaCy label.",
@@ -138,6 +143,7 @@ EXPORTED_NAMES = (
     "stancewatch_articles_processed_total",
     "stancewatch_articles_failed_total",
     "stancewatch_articles_duplicate_total",
+    "stancewatch_batch_retries_total",
     "stancewatch_entities_extracted_total",
     "stancewatch_events_extracted_total",
     "stancewatch_alerts_emitted_total",

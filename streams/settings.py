@@ -61,6 +61,11 @@ class Settings:
     nlp_processes: int = 1
     #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.
     max_article_bytes: int = 1_000_000
+    #: Largest record value the worker publishes, in bytes. An annotation larger than
+    #: this goes to the dead-letter topic (``output_too_large``); a dead letter keeps at
+    #: most this much of its original. Topics must accept it (Kafka's default
+    #: ``max.message.bytes`` is 1,048,588).
+    max_record_bytes: int = 1_000_000
     #: Alert rule file; ``None`` uses the default rules shipped with the project.
     rules_path: Path | None = None
     #: How often (seconds) the worker checks the rule file for changes; 0 turns it off.
@@ -133,6 +138,11 @@ class Settings:
             values[name] = _convert(var, raw, by_name[name].type)
         settings = cls(**values)
         settings.check_security()
+        if settings.max_record_bytes < MIN_RECORD_BYTES:
+            raise ConfigError(
+                f"STANCEWATCH_MAX_RECORD_BYTES={settings.max_record_bytes} is below "
+                f"{MIN_RECORD_BYTES}: a dead letter needs room for its reason and origin"
+            )
         return settings
 
     def check_security(self) -> None:
@@ -159,6 +169,7 @@ class Settings:
             )
 
 
+MIN_RECORD_BYTES = 4096
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
@@ -185,6 +196,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_BATCH_WITHIN": "batch_within",
     "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
     "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",
+    "STANCEWATCH_MAX_RECORD_BYTES": "max_record_bytes",
     "STANCEWATCH_RULES": "rules_path",
     "STANCEWATCH_RULES_RELOAD_INTERVAL": "rules_reload_interval",
     "STANCEWATCH_ACTOR_DICTIONARIES": "actor_dictionaries",

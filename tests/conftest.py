@@ -75,3 +75,28 @@ def kafka_settings(kafka_broker: str, tmp_path: Path) -> Settings:
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process build the same ``settings``."""
     return settings.child_environ() | {"STANCEWATCH_LOG_LEVEL": "INFO"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When a test fails, attach the logs of the worker processes it started.
+
+    A failure on a CI machine is then explained by the report itself: which worker
+    logged what (rebalances, agent crashes, recovery) up to the failure.
+    """
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if report.when != "call" or not report.failed or tmp_path is None:
+        return
+    for log in sorted(Path(tmp_path).glob("worker-*.log")):
+        lines = log.read_text("utf-8", "replace").splitlines()
+        notable = [
+            line
+            for line in lines
+            if any(w in line for w in ("WARNING", "ERROR", "CRITICAL", "Traceback", "generation"))
+        ]
+        report.sections.append(
+            (f"worker log {log.name}: warnings and errors", "\n".join(notable[-150:]))
+        )
+        report.sections.append((f"worker log {log.name}: last lines", "\n".join(lines[-60:])))

@@ -173,3 +173,44 @@ def test_a_republished_article_produces_no_second_set_of_events_or_alerts(
         alerts = read_until(kafka_settings, "alerts", lambda r: False, timeout=3)
         ids = [a["alert_id"] for a in alerts]
         assert ids and len(ids) == len(set(ids))
+
+
+def test_records_over_the_size_limit_become_dead_letters_that_fit_and_replay_whole(
+    kafka_settings: Settings,
+) -> None:
+    """An annotation too large to publish goes to the DLQ (not a crash that would take
+    the batch with it); a letter for an oversized article keeps the start of it, and
+    replay republishes the whole article from its source position."""
+    settings = kafka_settings.with_overrides(max_record_bytes=4096, max_article_bytes=20_000)
+    chatty = Article(
+        id="chatty",
+        text=" ".join(f"China urged Russia to hold peace talks on day {i}." for i in range(60)),
+    )
+    huge = json.dumps({"id": "huge", "text": "Talks. " * 4000}).encode()  # 28 kB
+    good = Article(id="short", text="China urged Russia to hold peace talks.")
+    records = [
+        (chatty.id.encode(), json.dumps(chatty.to_dict()).encode()),
+        (b"huge", huge),
+        (good.id.encode(), json.dumps(good.to_dict()).encode()),
+    ]
+    with worker_process(settings) as worker:
+        produce(settings, records)
+        letters = read_until(settings, "articles.dlq", lambda r: len(r) >= 2)
+        by_reason = {d["reason"]: d for d in letters}
+        assert set(by_reason) == {"output_too_large", "too_large"}
+        too_big_output = by_reason["output_too_large"]
+        assert too_big_output["article_id"] == "chatty"
+        assert "STANCEWATCH_MAX_RECORD_BYTES" in too_big_output["message"]
+        cut = by_reason["too_large"]
+        assert cut["original_truncated"] is True and cut["original_bytes"] == len(huge)
+        assert huge.startswith(cut["original"].encode("utf-8"))
+        annotated = read_until(settings, "annotated-articles", lambda r: len(r) >= 1)
+        assert [a["article_id"] for a in annotated] == ["short"]
+
+        replayed = cli(["dlq", "replay", "--reason", "too_large"], settings_env(settings))
+        assert replayed.returncode == 0, replayed.stderr
+        republished = read_until(settings, "articles", lambda r: False, timeout=3)
+        assert republished.count(json.loads(huge)) == 2, "the whole article was replayed"
+        again = read_until(settings, "articles.dlq", lambda r: len(r) >= 3)
+        assert [d["reason"] for d in again].count("too_large") == 2
+        assert worker.poll() is None
