@@ -58,6 +58,7 @@ def ensure_topics(settings: Settings, *, create: bool = True) -> list[TopicStatu
                     s.name: {
                         "num_partitions": s.partitions,
                         "replication_factor": settings.replication_factor,
+                        "configs": dict(s.configs),
                     }
                     for s in missing
                 },

@@ -37,13 +37,24 @@ class TopicSpec:
     partitions: int
     key: str
     value: str
+    #: Topic configuration set at creation (e.g. compaction for changelogs).
+    configs: tuple[tuple[str, str], ...] = ()
+
+
+def changelog_topic(settings: Settings, table: str) -> str:
+    """The changelog topic Faust uses for one of the worker's tables."""
+    return f"{settings.app_id}-{table}-changelog"
 
 
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     """All topics with their partition counts, in data-flow order.
 
-    The routing topics named by the rule file (``topic:`` of a rule) come last. The
-    changelog topics of the worker's tables are left to Faust.
+    The routing topics named by the rule file (``topic:`` of a rule) come next, and the
+    changelog topics of the worker's tables last: they are created here, compacted and
+    with the partitions of their source topics, before any worker starts. (Left to
+    Faust, they appear while the first worker starts; when the group leader's metadata
+    does not have one yet it assigns none of its partitions, "Ignoring missing topic",
+    and that table stays without them until the next metadata refresh, minutes later.)
     """
     art, ev = settings.articles_partitions, settings.events_partitions
     t = settings.topic
@@ -64,4 +75,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(t(ALERTS_INFO), ev, "alert id", "Alert JSON"),
         TopicSpec(t(DLQ), ev, "article id or none", "DeadLetter JSON"),
         *(TopicSpec(t(name), ev, "alert id", "Alert JSON (a rule's own)") for name in rule_topics),
+        *(
+            TopicSpec(changelog_topic(settings, table), partitions, "table key", what, COMPACTED)
+            for table, partitions, what in (
+                (TABLE_ARTICLES_SEEN, art, "changelog: article id -> where first read"),
+                (TABLE_ALERTED_EVENTS, ev, "changelog: event id -> when its alerts went out"),
+                (TABLE_RULE_WINDOWS, ev, "changelog: rule and group -> window state"),
+            )
+        ),
     ]
+
+
+COMPACTED = (("cleanup.policy", "compact"),)

@@ -54,7 +54,14 @@ def test_topics_have_explicit_partitions() -> None:
         "alerts.warning",
         "alerts.info",
         "articles.dlq",
+        "stancewatch-articles-seen-changelog",
+        "stancewatch-alerted-events-changelog",
+        "stancewatch-rule-windows-changelog",
     }
+    changelogs = [t for t in topic_specs(Settings()) if t.name.endswith("-changelog")]
+    assert all(dict(t.configs) == {"cleanup.policy": "compact"} for t in changelogs)
+    assert specs["stancewatch-articles-seen-changelog"] == specs["articles"]
+    assert specs["stancewatch-rule-windows-changelog"] == specs["stance-groups"]
 
 
 def test_processors_import_no_kafka_faust_or_asyncio() -> None:
