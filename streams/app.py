@@ -33,7 +33,8 @@ from streams.nlp_pool import NlpPool
 from streams.rules_reload import LiveRules
 from streams.security import faust_credentials
 from streams.settings import Settings
-from streams.web import register_web
+from streams.stalls import StallWatch
+from streams.web import register_web, topic_labeller
 
 log = logging.getLogger("stancewatch")
 
@@ -45,6 +46,9 @@ __version__ = "0.1.0"
 
 #: Tries of a whole batch before its articles are tried one at a time.
 BATCH_ATTEMPTS = 3
+#: Seconds an input partition may keep records waiting behind an unmoving committed
+#: offset, while its agent takes nothing, before it is read again from that offset.
+STALL_SECONDS = 60.0
 
 
 def retry_delay(attempt: int) -> float:
@@ -145,6 +149,8 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         partitions=settings.events_partitions,
     )
     pool = NlpPool(settings)
+    input_topics = {t(topics.ARTICLES), t(topics.STANCE_EVENTS), t(topics.STANCE_GROUPS)}
+    labels = topic_labeller(settings)
 
     def store(table: Any, partition: int, key: str, value: dict[str, Any]) -> None:
         """Set ``table[key]`` and log it to the table's changelog on ``partition`` (the
@@ -303,6 +309,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         unreachable): the partition waits rather than loses the article.
         """
         metrics.ARTICLES_CONSUMED.inc(len(events))
+        last_taken[articles_topic.get_topic_name()] = time.monotonic()
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 await handle_batch(events)
@@ -373,6 +380,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance event skipped: %s", exc)
                 continue
+            last_taken[events_topic.get_topic_name()] = time.monotonic()
             event_key = event.event_id
             if event_key in alerted_events:
                 continue
@@ -403,6 +411,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance-groups record skipped: %s", exc)
                 continue
+            last_taken[groups_topic.get_topic_name()] = time.monotonic()
             result = observe_group(
                 live_rules.rules,
                 group_by,
@@ -423,6 +432,47 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 store(rule_windows, partition, key, state)
             newest_event_time[0] = max(newest_event_time[0], float(when))
             metrics.RULE_GROUPS.set(len(rule_windows))
+
+    #: When each input topic's agent last took a record (time.monotonic()).
+    last_taken: dict[str, float] = {}
+    stall_watch: StallWatch[Any] = StallWatch(after=STALL_SECONDS)
+
+    @app.timer(interval=5.0)  # type: ignore[untyped-decorator]
+    async def reread_stalled_partitions() -> None:
+        """Seek an input partition that stopped moving back to its committed offset
+        (see streams.stalls): records wait after an unmoving committed offset and the
+        agent has taken nothing for STALL_SECONDS."""
+        consumer: Any = app.consumer  # Faust's driver consumer (private state read below)
+        tables: Any = app.tables
+        if app.rebalancing or not tables.recovery.completed.is_set():
+            return
+        positions: dict[Any, tuple[int, int]] = {}
+        for tp in consumer.assignment():
+            if tp.topic not in input_topics:
+                continue
+            try:
+                end = consumer.highwater(tp)
+            except Exception:  # revoked meanwhile, or not fetched yet
+                continue
+            if end is not None:
+                # Faust's own record of the committed offset (set when the partition
+                # was assigned, moved by each commit); None before any commit.
+                positions[tp] = (consumer._committed_offset.get(tp) or 0, end)
+        now = time.monotonic()
+        for tp, offset in stall_watch.stalled(positions, now):
+            if now - last_taken.get(tp.topic, 0.0) < STALL_SECONDS:
+                continue  # the agent is busy: its partitions will be reached
+            metrics.PARTITION_REREADS.labels(topic=labels.get(tp.topic, "other")).inc()
+            log.warning(
+                "%s[%d]: records waiting after committed offset %d and nothing taken for "
+                "%.0f s; reading it again from there",
+                tp.topic,
+                tp.partition,
+                offset,
+                STALL_SECONDS,
+            )
+            consumer.resume_partitions({tp})
+            await consumer.seek(tp, offset)
 
     #: The newest event time the window agent has seen (for expiring old state).
     newest_event_time = [0.0]

@@ -37,6 +37,12 @@ BATCH_RETRIES = Counter(
     "Article batches tried again because publishing their results failed.",
     registry=REGISTRY,
 )
+PARTITION_REREADS = Counter(
+    "stancewatch_partition_rereads",
+    "Input partitions read again from their committed offset after they stopped moving.",
+    ["topic"],
+    registry=REGISTRY,
+)
 ENTITIES_EXTRACTED = Counter(
     "stancewatch_entities_extracted",
     "Named entities found, by spaCy label.",
@@ -144,6 +150,7 @@ EXPORTED_NAMES = (
     "stancewatch_articles_failed_total",
     "stancewatch_articles_duplicate_total",
     "stancewatch_batch_retries_total",
+    "stancewatch_partition_rereads_total",
     "stancewatch_entities_extracted_total",
     "stancewatch_events_extracted_total",
     "stancewatch_alerts_emitted_total",
