@@ -34,7 +34,7 @@ from streams.rules_reload import LiveRules
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.stalls import StallWatch
-from streams.web import register_web, topic_labeller
+from streams.web import assigned_highwaters, register_web, topic_label, topic_labeller
 
 log = logging.getLogger("stancewatch")
 
@@ -149,7 +149,8 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         partitions=settings.events_partitions,
     )
     pool = NlpPool(settings)
-    input_topics = {t(topics.ARTICLES), t(topics.STANCE_EVENTS), t(topics.STANCE_GROUPS)}
+    # The topics the agents consume, watched for partitions that stop moving.
+    input_topics = (t(topics.ARTICLES), t(topics.STANCE_EVENTS), t(topics.STANCE_GROUPS))
     labels = topic_labeller(settings)
 
     def store(table: Any, partition: int, key: str, value: dict[str, Any]) -> None:
@@ -309,7 +310,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         unreachable): the partition waits rather than loses the article.
         """
         metrics.ARTICLES_CONSUMED.inc(len(events))
-        last_taken[articles_topic.get_topic_name()] = time.monotonic()
+        last_taken[t(topics.ARTICLES)] = time.monotonic()
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 await handle_batch(events)
@@ -380,7 +381,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance event skipped: %s", exc)
                 continue
-            last_taken[events_topic.get_topic_name()] = time.monotonic()
+            last_taken[t(topics.STANCE_EVENTS)] = time.monotonic()
             event_key = event.event_id
             if event_key in alerted_events:
                 continue
@@ -411,7 +412,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("undecodable stance-groups record skipped: %s", exc)
                 continue
-            last_taken[groups_topic.get_topic_name()] = time.monotonic()
+            last_taken[t(topics.STANCE_GROUPS)] = time.monotonic()
             result = observe_group(
                 live_rules.rules,
                 group_by,
@@ -446,23 +447,17 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         tables: Any = app.tables
         if app.rebalancing or not tables.recovery.completed.is_set():
             return
-        positions: dict[Any, tuple[int, int]] = {}
-        for tp in consumer.assignment():
-            if tp.topic not in input_topics:
-                continue
-            try:
-                end = consumer.highwater(tp)
-            except Exception:  # revoked meanwhile, or not fetched yet
-                continue
-            if end is not None:
-                # Faust's own record of the committed offset (set when the partition
-                # was assigned, moved by each commit); None before any commit.
-                positions[tp] = (consumer._committed_offset.get(tp) or 0, end)
+        # Faust's own record of the committed offset (set when the partition was
+        # assigned, moved by each commit); None before any commit.
+        positions = {
+            tp: (consumer._committed_offset.get(tp) or 0, end)
+            for tp, end in assigned_highwaters(app, set(input_topics)).items()
+        }
         now = time.monotonic()
         for tp, offset in stall_watch.stalled(positions, now):
             if now - last_taken.get(tp.topic, 0.0) < STALL_SECONDS:
                 continue  # the agent is busy: its partitions will be reached
-            metrics.PARTITION_REREADS.labels(topic=labels.get(tp.topic, "other")).inc()
+            metrics.PARTITION_REREADS.labels(topic=topic_label(labels, tp.topic)).inc()
             log.warning(
                 "%s[%d]: records waiting after committed offset %d and nothing taken for "
                 "%.0f s; reading it again from there",

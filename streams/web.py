@@ -117,22 +117,34 @@ def consumer_lag(app: faust.App, labels: dict[str, str]) -> dict[tuple[str, str]
     partition is paused for recovery, and enough such calls leave Faust's consumer
     thread without a free worker, which stalls table recovery after a rebalance.
     """
-    consumer = app.consumer
     committed = app.monitor.tp_committed_offsets
     read = app.monitor.tp_read_offsets
     lag: dict[tuple[str, str], int] = {}
-    for tp in sorted(tp for tp in consumer.assignment() if tp.topic in labels):
+    for tp, end in sorted(assigned_highwaters(app, set(labels)).items()):
+        done = committed.get(tp)
+        if done is None and read.get(tp) is not None:
+            done = read[tp] + 1
+        if done is None:
+            continue
+        lag[labels[tp.topic], str(tp.partition)] = max(0, end - done)
+    return lag
+
+
+def assigned_highwaters(app: faust.App, topic_names: set[str]) -> dict[Any, int]:
+    """The high-water mark of the last fetch of each assigned partition of
+    ``topic_names`` (partitions not fetched yet are left out); no consumer-thread call."""
+    consumer = app.consumer
+    ends: dict[Any, int] = {}
+    for tp in consumer.assignment():
+        if tp.topic not in topic_names:
+            continue
         try:
             end = consumer.highwater(tp)
         except Exception:  # revoked meanwhile, or not fetched yet
             continue
-        done = committed.get(tp)
-        if done is None and read.get(tp) is not None:
-            done = read[tp] + 1
-        if end is None or done is None:
-            continue
-        lag[labels[tp.topic], str(tp.partition)] = max(0, end - done)
-    return lag
+        if end is not None:
+            ends[tp] = end
+    return ends
 
 
 def worker_info() -> dict[str, str]:
