@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -353,17 +354,22 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         """Send each new alert to ``alerts``, its severity topic and its rule's topic."""
         sends = []
         for alert_record in alerts:
-            if alert_record.alert_id in recent_alerts:
-                continue  # already delivered before a crash or a rebalance
-            recent_alerts.add(alert_record.alert_id)
-            payload = encode(alert_record.to_dict())
-            key = alert_record.alert_id.encode()
+            alert_id = alert_record.alert_id
             targets = [alerts_topic, severity_topics[alert_record.severity]]
             rule = live_rules.rule(alert_record.rule)
             if rule is not None and rule.topic:
                 targets.append(rule_topic(rule.topic))
-            for target in targets:
-                sends.append(await target.send(key=key, value=payload))
+            # Per topic: a crash can come between the sends to the alert's topics, and
+            # the redelivered alert must still reach the topics it had not reached.
+            missing = [tg for tg in targets if alert_id not in recent_alerts[tg.get_topic_name()]]
+            if not missing:
+                continue  # already delivered before a crash or a rebalance
+            payload = encode(alert_record.to_dict())
+            for target in missing:
+                recent_alerts[target.get_topic_name()].add(alert_id)
+                sends.append(await target.send(key=alert_id.encode(), value=payload))
+            if alerts_topic not in missing:
+                continue  # completing an earlier delivery: counted then
             metrics.ALERTS_EMITTED.labels(
                 rule=alert_record.rule, severity=alert_record.severity
             ).inc()
@@ -472,24 +478,27 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
     #: The newest event time the window agent has seen (for expiring old state).
     newest_event_time = [0.0]
 
-    # Alert ids already on the alerts topic. The alerted-events table is written after
+    # Alert ids already on each alert topic. The alerted-events table is written after
     # the alerts are delivered, so a crash in between would send them again on
-    # redelivery; what the topic itself holds closes that window. Loaded when the
+    # redelivery; what the topics themselves hold closes that window. Loaded when the
     # agent starts, which is when a restarted worker would redeliver.
-    recent_alerts: set[str] = set()
+    recent_alerts: defaultdict[str, set[str]] = defaultdict(set)  # topic -> alert ids
 
     async def reload_recent_alerts() -> None:
         loop = asyncio.get_running_loop()
-        ids = await loop.run_in_executor(
-            None, recent_alert_ids, settings, t(topics.ALERTS), RECENT_ALERTS_LOOKBACK
-        )
-        recent_alerts.update(ids)
+        names = [t(topics.ALERTS), *(t(f"alerts.{sev}") for sev in topics.SEVERITIES)]
+        names += [t(name) for name in live_rules.rules.topics()]
+        for name in names:
+            ids = await loop.run_in_executor(
+                None, recent_alert_ids, settings, name, RECENT_ALERTS_LOOKBACK
+            )
+            recent_alerts[name].update(ids)
 
     @app.timer(interval=600.0)  # type: ignore[untyped-decorator]
     async def forget_old_ids() -> None:
         """Drop dedup entries older than the retention, so the tables stay bounded."""
         cutoff = time.time() - settings.dedup_retention
-        recent_alerts.clear()  # refilled from the topic at the next rebalance
+        recent_alerts.clear()  # refilled from the topics when the alert agent restarts
         for table in (articles_seen, alerted_events):
             for key, value in list(table.data.items()):
                 if value["t"] < cutoff:
