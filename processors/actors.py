@@ -105,8 +105,9 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
         covered.update(range(m.start, m.end))
 
     # 1. Named entities the gazetteer knows.
+    ents = doc.ents  # built anew on every access
     persons: list[Span] = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
         entry = _lookup_span(ent, gazetteer)
@@ -122,7 +123,7 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
     candidate_start = [t.is_alpha or t.text[:1].isupper() for t in doc]
     inside_names = {
         t.i
-        for ent in doc.ents
+        for ent in ents
         if ent.label_ in PLACE_LABELS
         for t in ent
         if t.i != ent.root.i and t.dep_ in _MODIFIER_DEPS and t.head.i in range(ent.start, ent.end)
@@ -155,9 +156,11 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
     #    then later short forms of their names ("Wang" after "Wang Wenbin").
     index = MentionIndex(mentions.values())
     aliases: dict[str, Mention] = {}
+    aliased: set[int] = set()  # starts of the person mentions already in ``aliases``
     for ent in sorted(persons, key=lambda e: e.start):
         for m in mentions.values():  # persons known so far, in document order
-            if m.kind == "person" and m.start < ent.start:
+            if m.kind == "person" and m.start < ent.start and m.start not in aliased:
+                aliased.add(m.start)
                 for part in doc[m.start : m.end]:
                     aliases.setdefault(part.text.lower(), m)
         if ent.start in covered:

@@ -6,10 +6,34 @@ form; ``from_dict`` reads it back (round-trips exactly).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def as_plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies: our values are frozen and their
+    leaves immutable, so a tree of dicts and tuples over the same leaves is enough (and
+    the annotation of every article goes through here)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: as_plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, tuple | list):
+        return type(value)(as_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: as_plain(item) for key, item in value.items()}
+    return value
+
 
 PLOVER_TYPES = (
     "AGREE",
@@ -60,7 +84,7 @@ class Article:
     lang: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        return {"schema_version": SCHEMA_VERSION, **as_plain(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -152,7 +176,7 @@ class StanceEvent:
         return f"{src}>{tgt}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        return {"schema_version": SCHEMA_VERSION, **as_plain(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StanceEvent:
@@ -199,9 +223,13 @@ class AnnotatedArticle:
     n_tokens: int
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["events"] = [e.to_dict() for e in self.events]
-        return {"schema_version": SCHEMA_VERSION, **data}
+        data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        for name in _field_names(type(self)):
+            if name == "events":  # each with its own schema_version
+                data[name] = [e.to_dict() for e in self.events]
+            else:
+                data[name] = as_plain(getattr(self, name))
+        return data
 
 
 @dataclass(frozen=True)
@@ -254,7 +282,7 @@ class Alert:
     group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        return {"schema_version": SCHEMA_VERSION, **as_plain(self)}
 
 
 @dataclass(frozen=True)
@@ -277,4 +305,4 @@ class DeadLetter:
     original_truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        return {"schema_version": SCHEMA_VERSION, **as_plain(self)}
