@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from processors.alerts import RuleRunner, window_counts
+from processors.annotate import Extractor
 from processors.rules import Rule, load_rules
 from processors.types import Article, StanceEvent
+from streams.admin import ensure_topics
 from streams.kafka_local import LocalKafka, free_port_pair
 from streams.settings import Settings
 from tests.conftest import KAFKA_DIR, free_port
@@ -220,6 +222,55 @@ def test_kill_9_mid_stream_then_restart_loses_nothing_and_doubles_no_alert(
             }  # fmt: skip
             assert time.monotonic() < deadline, f"window counts (live, expected): {differ}"
             time.sleep(1)
+
+
+def test_an_alert_a_crash_left_on_alerts_only_reaches_its_other_topics_once(
+    kafka_settings: Settings, tmp_path: Path, extractor: Extractor
+) -> None:
+    """The state a kill -9 leaves between the sends of one alert, made on purpose: the
+    alert is on ``alerts`` but not on ``alerts.info``, and its event is not yet marked
+    alerted. The redelivered event must complete the delivery and nothing else."""
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(FAULT_RULES)
+    kafka_settings = kafka_settings.with_overrides(rules_path=rules_file)
+    half_sent, fresh = articles(2, "half")
+    runner = RuleRunner(load_rules(rules_file))
+
+    def match_alerts(article: Article) -> list[Any]:
+        events = extractor.annotate(article).events
+        fired = [a for e in events for a in runner.process(e, ingest_time=0.0, now=NOW)]
+        return [a for a in fired if a.rule == "ceasefire-call"]
+
+    (left_over,) = match_alerts(half_sent)
+    (new_alert,) = match_alerts(fresh)
+    ensure_topics(kafka_settings)
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.kafka_bootstrap, acks="all")
+    try:
+        value = json.dumps(left_over.to_dict()).encode()
+        producer.send(kafka_settings.topic("alerts"), key=left_over.alert_id.encode(), value=value)
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+    with worker_process(kafka_settings):
+        produce(kafka_settings, records([half_sent, fresh]))
+        wanted = {left_over.alert_id, new_alert.alert_id}
+        info = read_until(
+            kafka_settings, "alerts.info", lambda r: {a["alert_id"] for a in r} >= wanted
+        )
+        assert Counter(a["alert_id"] for a in info) == Counter(wanted)
+        everything = read_until(
+            kafka_settings, "alerts", lambda r: {a["alert_id"] for a in r} >= wanted
+        )
+        # The left-over alert is not sent to ``alerts`` a second time.
+        assert Counter(a["alert_id"] for a in everything) == Counter(wanted)
+        # Counted once: by the worker that sent it first (here none), not on completion.
+        emitted = metric(
+            kafka_settings,
+            "stancewatch_alerts_emitted_total",
+            'rule="ceasefire-call",severity="info"',
+        )
+        assert emitted == 1.0
 
 
 def test_two_workers_one_killed_the_other_takes_over(kafka_settings: Settings) -> None:
