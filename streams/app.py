@@ -47,9 +47,6 @@ __version__ = "0.1.0"
 
 #: Tries of a whole batch before its articles are tried one at a time.
 BATCH_ATTEMPTS = 3
-#: Seconds an input partition may keep records waiting behind an unmoving committed
-#: offset, while its agent takes nothing, before it is read again from that offset.
-STALL_SECONDS = 60.0
 
 
 def retry_delay(attempt: int) -> float:
@@ -442,13 +439,13 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
 
     #: When each input topic's agent last took a record (time.monotonic()).
     last_taken: dict[str, float] = {}
-    stall_watch: StallWatch[Any] = StallWatch(after=STALL_SECONDS)
+    stall_watch: StallWatch[Any] = StallWatch(after=settings.stall_seconds)
 
     @app.timer(interval=5.0)  # type: ignore[untyped-decorator]
     async def reread_stalled_partitions() -> None:
         """Seek an input partition that stopped moving back to its committed offset
         (see streams.stalls): records wait after an unmoving committed offset and the
-        agent has taken nothing for STALL_SECONDS."""
+        agent has taken nothing for ``settings.stall_seconds``."""
         consumer: Any = app.consumer  # Faust's driver consumer (private state read below)
         tables: Any = app.tables
         if app.rebalancing or not tables.recovery.completed.is_set():
@@ -461,7 +458,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         }
         now = time.monotonic()
         for tp, offset in stall_watch.stalled(positions, now):
-            if now - last_taken.get(tp.topic, 0.0) < STALL_SECONDS:
+            if now - last_taken.get(tp.topic, 0.0) < settings.stall_seconds:
                 continue  # the agent is busy: its partitions will be reached
             metrics.PARTITION_REREADS.labels(topic=topic_label(labels, tp.topic)).inc()
             log.warning(
@@ -470,7 +467,7 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
                 tp.topic,
                 tp.partition,
                 offset,
-                STALL_SECONDS,
+                settings.stall_seconds,
             )
             consumer.resume_partitions({tp})
             await consumer.seek(tp, offset)

@@ -79,6 +79,9 @@ class Settings:
     dedup_retention: float = 7 * 24 * 3600.0
     #: Minimum confidence of an event before it is published.
     min_event_confidence: float = 0.3
+    #: An input partition with records waiting after a committed offset unmoved this
+    #: long (seconds), while its agent took nothing, is read again from that offset.
+    stall_seconds: float = 60.0
     #: Python log level of the worker.
     log_level: str = "WARNING"
     #: Where the worker keeps its local table state.
@@ -143,6 +146,11 @@ class Settings:
                 f"STANCEWATCH_MAX_RECORD_BYTES={settings.max_record_bytes} is below "
                 f"{MIN_RECORD_BYTES}: a dead letter needs room for its reason and origin"
             )
+        if settings.stall_seconds < MIN_STALL_SECONDS:
+            raise ConfigError(
+                f"STANCEWATCH_STALL_SECONDS={settings.stall_seconds} is below "
+                f"{MIN_STALL_SECONDS}: a busy partition would be read again needlessly"
+            )
         return settings
 
     def check_security(self) -> None:
@@ -170,6 +178,7 @@ class Settings:
 
 
 MIN_RECORD_BYTES = 4096
+MIN_STALL_SECONDS = 5.0
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
@@ -204,6 +213,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_WEB_PORT": "web_port",
     "STANCEWATCH_MIN_EVENT_CONFIDENCE": "min_event_confidence",
     "STANCEWATCH_DEDUP_RETENTION": "dedup_retention",
+    "STANCEWATCH_STALL_SECONDS": "stall_seconds",
     "STANCEWATCH_LOG_LEVEL": "log_level",
     "STANCEWATCH_DATA_DIR": "data_dir",
     "STANCEWATCH_LOOP_DEBUG_LOG": "loop_debug_log",

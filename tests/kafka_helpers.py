@@ -20,12 +20,16 @@ from tests.conftest import ROOT, settings_env
 
 
 @contextlib.contextmanager
-def worker_process(settings: Settings, *, timeout: float = 120.0) -> Iterator[subprocess.Popen]:
-    """A real ``stancewatch worker`` process, ready (model loaded) when yielded."""
+def worker_process(
+    settings: Settings, *, timeout: float = 120.0, module: str = "streams.cli"
+) -> Iterator[subprocess.Popen]:
+    """A real ``stancewatch worker`` process, ready (model loaded) when yielded.
+
+    ``module`` runs another entry point that takes ``worker`` (a test harness)."""
     ensure_topics(settings)
     log = open(settings.data_dir.parent / f"worker-{settings.web_port}.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "worker"],
+        [sys.executable, "-m", module, "worker"],
         env=settings_env(settings),
         cwd=ROOT,
         stdout=log,

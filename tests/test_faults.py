@@ -23,6 +23,7 @@ from streams.kafka_local import LocalKafka, free_port_pair
 from streams.settings import Settings
 from tests.conftest import KAFKA_DIR, free_port
 from tests.kafka_helpers import metric, produce, read_until, worker_process
+from tests.stall_worker import READY_LINE
 
 pytestmark = pytest.mark.integration
 
@@ -271,6 +272,38 @@ def test_an_alert_a_crash_left_on_alerts_only_reaches_its_other_topics_once(
             'rule="ceasefire-call",severity="info"',
         )
         assert emitted == 1.0
+
+
+def test_a_partition_whose_records_the_consumer_drops_is_read_again(
+    kafka_settings: Settings,
+) -> None:
+    """The stall seen after rebalances, made on purpose (tests/stall_worker.py): Faust's
+    consumer drops every record of articles[0] as already read. The worker must notice
+    records waiting behind an unmoving committed offset and read them again."""
+    kafka_settings = kafka_settings.with_overrides(stall_seconds=6.0)
+    batch = articles(6, "stall")
+    log_path = kafka_settings.data_dir.parent / f"worker-{kafka_settings.web_port}.log"
+    with worker_process(kafka_settings, module="tests.stall_worker"):
+        deadline = time.monotonic() + 60
+        while READY_LINE not in log_path.read_text("utf-8", "replace"):
+            assert time.monotonic() < deadline, "the harness never moved the read offset"
+            time.sleep(0.2)
+        producer = KafkaProducer(bootstrap_servers=kafka_settings.kafka_bootstrap, acks="all")
+        try:
+            for key, value in records(batch):
+                producer.send(kafka_settings.topic("articles"), key=key, value=value, partition=0)
+            producer.flush(timeout=30)
+        finally:
+            producer.close()
+        annotated = read_until(
+            kafka_settings,
+            "annotated-articles",
+            lambda r: {a["article_id"] for a in r} >= {a.id for a in batch},
+        )
+        assert {a["article_id"] for a in annotated} == {a.id for a in batch}
+        rereads = metric(kafka_settings, "stancewatch_partition_rereads_total", 'topic="articles"')
+        assert rereads is not None and rereads >= 1
+        assert "reading it again from there" in log_path.read_text("utf-8", "replace")
 
 
 def test_two_workers_one_killed_the_other_takes_over(kafka_settings: Settings) -> None:

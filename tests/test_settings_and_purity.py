@@ -35,6 +35,20 @@ def test_bad_setting_is_a_clear_error() -> None:
         Settings.from_env({"STANCEWATCH_BATCH_SIZE": "many"})
 
 
+@pytest.mark.parametrize(
+    ("var", "value", "says"),
+    [
+        ("STANCEWATCH_MAX_RECORD_BYTES", "100", "needs room for its reason"),
+        ("STANCEWATCH_STALL_SECONDS", "1", "read again needlessly"),
+    ],
+)
+def test_settings_below_their_floor_are_refused_with_the_reason(
+    var: str, value: str, says: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"{var}=.* is below .*{says}"):
+        Settings.from_env({var: value})
+
+
 def test_defaults_use_the_local_broker_on_loopback() -> None:
     s = Settings.from_env({})
     assert s.uses_local_broker and s.kafka_bootstrap == "127.0.0.1:9092"
