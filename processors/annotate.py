@@ -69,16 +69,22 @@ class Extractor:
     def annotate_batch(
         self, articles: Sequence[Article]
     ) -> list[AnnotatedArticle | ExtractionFailure]:
-        """Annotate a batch with ``nlp.pipe``; one result per article, in order."""
+        """Annotate a batch with ``nlp.pipe``; one result per article, in order.
+
+        The batch runs in a spaCy memory zone: the strings and lexemes its new words
+        add to the vocabulary are dropped afterwards (the results hold plain strings),
+        so a long-running NLP process does not grow with every word it has seen.
+        """
         results: list[AnnotatedArticle | ExtractionFailure] = []
-        docs = self.nlp.pipe(a.text for a in articles)
-        for article in articles:
-            try:
-                doc = next(docs)
-                results.append(self.annotate_doc(article, doc))
-            except Exception as exc:  # one bad article must not sink the batch
-                results.append(ExtractionFailure(article.id, type(exc).__name__, str(exc)))
-                docs = self.nlp.pipe(a.text for a in articles[len(results) :])
+        with self.nlp.memory_zone():
+            docs = self.nlp.pipe(a.text for a in articles)
+            for article in articles:
+                try:
+                    doc = next(docs)
+                    results.append(self.annotate_doc(article, doc))
+                except Exception as exc:  # one bad article must not sink the batch
+                    results.append(ExtractionFailure(article.id, type(exc).__name__, str(exc)))
+                    docs = self.nlp.pipe(a.text for a in articles[len(results) :])
         return results
 
     def annotate_doc(self, article: Article, doc: Doc) -> AnnotatedArticle:

@@ -41,11 +41,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from processors.deadletters import encode
 from processors.types import Article
+from streams.affinity import cpu_plan, nlp_cpus, pin
 from streams.errors import BrokerError
 from streams.settings import Settings
 
@@ -162,6 +164,10 @@ def load_sentences(sources: Sequence[Path]) -> tuple[list[str], dict[str, int]]:
     return sentences, {name: len(texts) for name, texts in sorted(found.items())}
 
 
+#: Event time of the first article of the capacity corpus.
+CORPUS_START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
 def build_corpus(
     sentences: Sequence[str],
     n: int,
@@ -170,11 +176,14 @@ def build_corpus(
     phase: str,
     min_tokens: int = 300,
     max_tokens: int = 1500,
+    first_minute: int = 0,
 ) -> list[Article]:
     """``n`` articles of real sentences, deterministic for (``seed``, ``phase``).
 
     Lengths follow a log-normal law (median 700 tokens) clipped to the bounds; an
-    article has a title line and paragraphs of two to five sentences.
+    article has a title line and paragraphs of two to five sentences. Article ``i`` is
+    published ``first_minute + i`` minutes after the start of 2024: event time moves
+    on as in a real stream, so the alert rules' windows close and their state expires.
     """
     sizes = [approx_tokens(s) for s in sentences]
     median = min(max(700, min_tokens), max_tokens)
@@ -202,7 +211,7 @@ def build_corpus(
                 text=text,
                 title=" ".join(title_words),
                 source="stancewatch-bench",
-                published_at="2024-01-01T00:00:00Z",
+                published_at=(CORPUS_START + timedelta(minutes=first_minute + i)).isoformat(),
             )
         )
     return articles
@@ -213,8 +222,11 @@ def build_corpus(
 _bench_extractor: Any = None
 
 
-def _bench_initialize(model: str, dictionaries: tuple[Path, ...], min_confidence: float) -> None:
+def _bench_initialize(
+    model: str, dictionaries: tuple[Path, ...], min_confidence: float, cpus: set[int] | None
+) -> None:
     global _bench_extractor
+    pin(cpus)  # where the worker's NLP processes run
     from processors.annotate import Extractor
 
     _bench_extractor = Extractor.build(
@@ -230,14 +242,16 @@ def _bench_batch(articles: list[Article]) -> tuple[list[int], float, float]:
     """
     extractor = _bench_extractor
     started = time.perf_counter()
-    docs = list(extractor.nlp.pipe([a.text for a in articles]))
-    parsed = time.perf_counter()
-    for article, doc in zip(articles, docs, strict=True):
-        result = extractor.annotate_doc(article, doc)
-        encode(result.to_dict())
-        for event in result.events:
-            encode(event.to_dict())
-    return [len(d) for d in docs], parsed - started, time.perf_counter() - started
+    with extractor.nlp.memory_zone():  # as the worker's NLP processes do
+        docs = list(extractor.nlp.pipe([a.text for a in articles]))
+        parsed = time.perf_counter()
+        for article, doc in zip(articles, docs, strict=True):
+            result = extractor.annotate_doc(article, doc)
+            encode(result.to_dict())
+            for event in result.events:
+                encode(event.to_dict())
+        lengths = [len(d) for d in docs]
+    return lengths, parsed - started, time.perf_counter() - started
 
 
 @dataclass(frozen=True)
@@ -281,7 +295,12 @@ def bare_pool(settings: Settings, warm: Sequence[Article]) -> Iterator[ProcessPo
         max_workers=settings.nlp_processes,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_bench_initialize,
-        initargs=(settings.model, settings.actor_dictionaries, settings.min_event_confidence),
+        initargs=(
+            settings.model,
+            settings.actor_dictionaries,
+            settings.min_event_confidence,
+            nlp_cpus(settings),
+        ),
     ) as pool:
         list(pool.map(_bench_batch, [list(warm)] * settings.nlp_processes))
         yield pool
@@ -641,11 +660,13 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     # load drifts, and alternating exposes both measurements to the same drift.
     rounds = max(1, min(options.rounds, len(bare_sample)))
     bare_rounds, pipeline_rounds = _chunks(bare_sample, rounds), _chunks(corpus, rounds)
+    n_warm = 2 * settings.batch_size * settings.nlp_processes
     warm = build_corpus(
         sentences,
-        2 * settings.batch_size * settings.nlp_processes,
+        n_warm,
         seed=options.seed,
         phase="warmup",
+        first_minute=-n_warm,  # before the capacity corpus
         min_tokens=options.min_tokens,
         max_tokens=options.max_tokens,
     )
@@ -705,9 +726,12 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         rss_checkpoint: dict[str, float] = {}
         done_before = 0
 
+        groups: dict[str, float | None] = {}
+
         def at_progress(done: int) -> None:
             if done_before + done >= checkpoint and not rss_checkpoint:
                 rss_checkpoint.update(_rss_mb(pids))
+                groups["checkpoint"] = _metric(settings, "stancewatch_rule_groups")
 
         bare: BareResult | None = None
         seconds = nlp_busy = batches = 0.0
@@ -762,6 +786,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
             )
         assert bare is not None
         rss_end = _rss_mb(pids)
+        groups["end"] = _metric(settings, "stancewatch_rule_groups")
         ids = [a.id for a in corpus]
         tokens = sum(tracker.tokens.get(i, 0) for i in ids)
         pipeline = _rates(len(ids), tokens, seconds)
@@ -773,6 +798,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
 
         # Latency at paced loads.
         levels: list[dict[str, Any]] = []
+        next_minute = len(corpus)  # event time goes on after the capacity corpus
         for load in options.loads:
             rate = load * capacity
             n = max(options.min_latency_articles, round(rate * options.latency_seconds))
@@ -783,7 +809,9 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
                 phase=f"load{round(load * 100)}",
                 min_tokens=options.min_tokens,
                 max_tokens=options.max_tokens,
+                first_minute=next_minute,
             )
+            next_minute += n
             print(f"latency: {n} articles at {rate:.2f}/s ({load:.0%} load) ...", flush=True)
             t0 = time.time()
             for k, article in enumerate(batch):
@@ -841,6 +869,9 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         "checkpoint_articles": checkpoint,
         "after_checkpoint_mb": rss_checkpoint,
         "at_end_mb": rss_end,
+        # Window state the worker holds (stancewatch_rule_groups): state that grows
+        # with the distinct actors and pairs seen, which RSS growth may reflect.
+        "rule_groups": groups,
         "peak_mb": peaks,
         "growth_mb": {
             role: round(rss_end.get(role, 0) - rss_checkpoint.get(role, 0), 1) for role in pids
@@ -865,6 +896,11 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
             "nlp_processes": settings.nlp_processes,
             "batch_size": settings.batch_size,
             "batch_within_s": settings.batch_within,
+            "pinned_cpus": (
+                {"nlp": sorted(plan[0]), "rest": sorted(plan[1])}
+                if (plan := cpu_plan(settings))
+                else None
+            ),
             "articles_partitions": settings.articles_partitions,
             "broker": "local Apache Kafka 4.1.1" if broker_pid else settings.kafka_bootstrap,
         },
@@ -1044,6 +1080,19 @@ def plot(result: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def _settings_line(s: dict[str, Any]) -> str:
+    pinned = s.get("pinned_cpus")
+    where = (
+        f"NLP on CPU {pinned['nlp']}, worker and broker on CPU {pinned['rest']}"
+        if pinned
+        else "not pinned to CPUs"
+    )
+    return (
+        f"{s['nlp_processes']} NLP process(es), batches of {s['batch_size']} within "
+        f"{s['batch_within_s']} s, {where}"
+    )
+
+
 def report(result: dict[str, Any]) -> str:
     """The figures as text, with each bar's PASS/FAIL."""
     b, x, p = result["bare"], result["extraction_loop"], result["pipeline"]
@@ -1056,6 +1105,7 @@ def report(result: dict[str, Any]) -> str:
         f"mean {c['tokens_per_article_mean']:.0f} per article)",
         f"load average (1 min) during the run: min {load['min']:.2f}, mean {load['mean']:.2f}, "
         f"max {load['max']:.2f} on {result['machine']['cpus']} CPUs",
+        _settings_line(result["settings"]),
         "",
         f"{'':28}{'articles/s':>12}{'tokens/s':>11}{'ms/article':>12}",
     ]
@@ -1105,6 +1155,11 @@ def report(result: dict[str, Any]) -> str:
         lines.append(
             f"{role:28}{rss['after_checkpoint_mb'].get(role, 0):>12.1f}"
             f"{rss['at_end_mb'][role]:>10.1f}{rss['peak_mb'].get(role, 0):>10.1f}"
+        )
+    groups = rss.get("rule_groups") or {}
+    if groups.get("checkpoint") is not None and groups.get("end") is not None:
+        lines.append(
+            f"{'rule window groups held':28}{groups['checkpoint']:>12.0f}{groups['end']:>10.0f}"
         )
     ev = result["event_loop"]
     lines += [

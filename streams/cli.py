@@ -257,21 +257,31 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return kafka_command(args.action, settings)
     if command == "bench":
-        return _bench(settings, args)
+        return _bench(_one_machine(settings), args)
     if command == "run":
         from streams.demo import run_demo
 
-        return run_demo(settings, [Path(p) for p in args.paths], exit_after=args.exit_after)
+        return run_demo(
+            _one_machine(settings), [Path(p) for p in args.paths], exit_after=args.exit_after
+        )
     raise AssertionError(command)  # pragma: no cover - argparse restricts the choices
+
+
+def _one_machine(settings: Settings) -> Settings:
+    """``run`` and ``bench`` put the broker, the worker and spaCy on this one machine:
+    spaCy gets CPUs of its own there, unless ``STANCEWATCH_PIN_CPUS`` says otherwise."""
+    return settings if settings.pin_cpus is not None else settings.with_overrides(pin_cpus=True)
 
 
 def _worker(settings: Settings) -> int:
     from streams.admin import require_topics
+    from streams.affinity import other_cpus, pin
     from streams.app import create_app
     from streams.worker import Worker
 
     logging.basicConfig(level=settings.log_level)
     require_topics(settings)
+    pin(other_cpus(settings))  # the NLP processes started later take the others
     app = create_app(settings)
     worker = Worker(app, loglevel=settings.log_level.lower(), quiet=True)
     worker.execute_from_commandline()

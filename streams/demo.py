@@ -96,6 +96,8 @@ def _announce_and(message: str, action: object) -> None:
 def _worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     env = dict(os.environ)
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", settings.kafka_bootstrap)
+    if settings.pin_cpus is not None:  # as decided for this one machine (cli._one_machine)
+        env.setdefault("STANCEWATCH_PIN_CPUS", str(settings.pin_cpus))
     print("starting a worker (loading the spaCy model) ...", flush=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"], env=env, start_new_session=True

@@ -30,6 +30,7 @@ from pathlib import Path
 from string import Template
 from types import TracebackType
 
+from streams.affinity import other_cpus, pin
 from streams.errors import BrokerError
 from streams.settings import Settings
 
@@ -318,11 +319,13 @@ class LocalKafka:
         # A shell starts the JVM in the background and exits, so the JVM is not our child:
         # nothing has to reap it and it outlives this process (`stancewatch kafka up`).
         script = 'log=$1; shift; "$@" </dev/null >>"$log" 2>&1 & echo $!'
+        cpus = other_cpus(self.settings)  # off the NLP processes' CPUs, when pinning
         try:
             proc = subprocess.run(
                 ["/bin/sh", "-c", script, "sh", str(self.log_file), *cmd],
                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
                 start_new_session=True, check=False,
+                preexec_fn=(lambda: pin(cpus)) if cpus else None,
             )  # fmt: skip
             pid = int(proc.stdout.strip())
         except (OSError, ValueError, subprocess.TimeoutExpired) as exc:

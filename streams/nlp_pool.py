@@ -23,6 +23,7 @@ from pathlib import Path
 
 from processors.annotate import ExtractionFailure, Extractor
 from processors.types import AnnotatedArticle, Article
+from streams.affinity import nlp_cpus, pin
 from streams.settings import Settings
 
 log = logging.getLogger("stancewatch")
@@ -33,9 +34,12 @@ _extractor: Extractor | None = None
 MAX_CHUNK = 4
 
 
-def _initialize(model: str, dictionaries: tuple[Path, ...], min_confidence: float) -> None:
+def _initialize(
+    model: str, dictionaries: tuple[Path, ...], min_confidence: float, cpus: set[int] | None
+) -> None:
     global _extractor
     _exit_with_parent(os.getppid())
+    pin(cpus)
     _extractor = Extractor.build(
         model, actor_dictionaries=dictionaries, min_confidence=min_confidence
     )
@@ -78,7 +82,7 @@ class NlpPool:
             max_workers=s.nlp_processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_initialize,
-            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence),
+            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence, nlp_cpus(s)),
         )
 
     async def start(self) -> float:

@@ -56,7 +56,10 @@ class Settings:
     #: Under load a batch fills at once from the records that queued while spaCy was
     #: busy; the wait only delays articles that arrive alone, so it is kept short.
     batch_size: int = 16
-    batch_within: float = 0.02
+    batch_within: float = 0.005
+    #: Keep the NLP processes on CPUs of their own (see streams/affinity.py). Unset:
+    #: on for ``run`` and ``bench`` (everything on one machine), off for ``worker``.
+    pin_cpus: bool | None = None
     #: Processes running spaCy (each loads the model once).
     nlp_processes: int = 1
     #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.
@@ -204,6 +207,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_BATCH_SIZE": "batch_size",
     "STANCEWATCH_BATCH_WITHIN": "batch_within",
     "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
+    "STANCEWATCH_PIN_CPUS": "pin_cpus",
     "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",
     "STANCEWATCH_MAX_RECORD_BYTES": "max_record_bytes",
     "STANCEWATCH_RULES": "rules_path",
@@ -230,6 +234,12 @@ def _convert(var: str, raw: str, type_name: Any) -> Any:
             return value
         if text.startswith("float"):
             return float(raw)
+        if text.startswith("bool"):
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("use 1/true/yes/on or 0/false/no/off")
         if text.startswith("tuple[Path"):
             return tuple(Path(p) for p in raw.split(os.pathsep) if p)
         if "Path" in text:

@@ -5,7 +5,9 @@ The figures' values are not checked (speed is printed by the benchmark, not asse
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,12 @@ def test_corpus_is_deterministic_real_sentences_in_realistic_lengths() -> None:
     assert first == again
     assert len({a.id for a in first}) == 30
     assert first != build_corpus(sentences, 30, seed=5, phase="load25")
+    # Event time moves on a minute per article, from where the caller says.
+    times = [datetime.fromisoformat(a.published_at or "") for a in first]
+    assert times[0] == datetime(2024, 1, 1, tzinfo=UTC)
+    assert all(b - a == timedelta(minutes=1) for a, b in itertools.pairwise(times))
+    later = build_corpus(sentences, 2, seed=5, phase="load25", first_minute=30)
+    assert datetime.fromisoformat(later[0].published_at or "") == times[-1] + timedelta(minutes=1)
     lengths = [approx_tokens(a.text) for a in first]
     # Whole sentences are added until the target length is reached, so the longest
     # article may pass 1,500 tokens by less than one sentence.
