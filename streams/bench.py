@@ -731,7 +731,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         def at_progress(done: int) -> None:
             if done_before + done >= checkpoint and not rss_checkpoint:
                 rss_checkpoint.update(_rss_mb(pids))
-                groups["checkpoint"] = _metric(settings, "stancewatch_rule_groups")
+                groups["checkpoint"] = _metric(run_settings, "stancewatch_rule_groups")
 
         bare: BareResult | None = None
         seconds = nlp_busy = batches = 0.0
@@ -786,7 +786,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
             )
         assert bare is not None
         rss_end = _rss_mb(pids)
-        groups["end"] = _metric(settings, "stancewatch_rule_groups")
+        groups["end"] = _metric(run_settings, "stancewatch_rule_groups")
         ids = [a.id for a in corpus]
         tokens = sum(tracker.tokens.get(i, 0) for i in ids)
         pipeline = _rates(len(ids), tokens, seconds)
