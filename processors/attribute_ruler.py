@@ -1,4 +1,4 @@
-"""The model's attribute ruler, with the same output at a tenth of the cost.
+"""The model's attribute ruler, with the same output at a quarter to a third of the cost.
 
 spaCy's ``AttributeRuler`` runs a ``Matcher`` of all its patterns over every token. The
 English pipelines hold about 180 patterns, nearly all of one token testing its tag,
@@ -90,6 +90,10 @@ class FastAttributeRuler(AttributeRuler):
         self._deps = frozenset(named["DEP"])
         self._compiled = True
 
+    def add(self, patterns: Iterable[Any], attrs: dict[Any, Any], index: int = 0) -> None:
+        super().add(patterns, attrs, index)
+        self._compiled = False  # the stock matcher serves until ``compile()`` again
+
     def match(self, doc: Doc) -> list[Match]:
         if not self._compiled or not (doc.has_annotation("TAG") and doc.has_annotation("DEP")):
             return list(super().match(doc))
@@ -109,8 +113,9 @@ class FastAttributeRuler(AttributeRuler):
                     if all(test.passes(key) for test in tests)
                 ]
             matches.extend((rule, match_id, i, i + 1) for rule, match_id in hits)
-        for match_id, start, end in self._rest(doc, allow_missing=True, as_spans=False):
-            matches.append((int(strings[match_id]), match_id, start, end))
+        if len(self._rest):  # an empty Matcher warns on every call
+            for match_id, start, end in self._rest(doc, allow_missing=True, as_spans=False):
+                matches.append((int(strings[match_id]), match_id, start, end))
         matches.sort()
         return matches
 

@@ -38,7 +38,7 @@ def build_nlp(model: str) -> Language:
     """Load the spaCy pipeline ``model`` (a package name or a path) with our components.
 
     The model's attribute ruler is swapped for one with the same rules and output that
-    runs four times faster (see ``processors/attribute_ruler.py``).
+    runs three to four times faster (see ``processors/attribute_ruler.py``).
     """
     nlp = _load(model)
     if "attribute_ruler" in nlp.pipe_names:

@@ -92,3 +92,14 @@ def test_a_later_rule_overrides_an_earlier_one_across_kinds_of_rule() -> None:
     stock = nlp.add_pipe("attribute_ruler")
     stock.add_patterns(ruler.patterns)
     assert [(t.pos_, t.tag_) for t in stock(gonna(nlp))] == [(t.pos_, t.tag_) for t in doc]
+
+
+def test_a_rule_added_after_compiling_is_not_missed() -> None:
+    nlp = spacy.blank("en")
+    ruler = FastAttributeRuler(nlp.vocab)
+    ruler.add([[{"LOWER": "gon"}]], {"POS": "AUX"})
+    ruler.compile()
+    ruler.add([[{"LOWER": "go"}]], {"POS": "VERB"})
+    assert [t.pos_ for t in ruler(gonna(nlp))] == ["AUX", "", "VERB"]
+    ruler.compile()
+    assert [t.pos_ for t in ruler(gonna(nlp))] == ["AUX", "", "VERB"]
