@@ -36,7 +36,7 @@ class Mention:
     code: str
     sector: str | None
     kind: str
-    how: str  # gazetteer | apposition | alias | pronoun | role
+    how: str  # gazetteer | apposition | sentence | alias | pronoun | role
     #: The dictionary entry's dated codes, if it has any (see ``MentionIndex.on``).
     dated: tuple[DatedCode, ...] = ()
 
@@ -107,11 +107,16 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
     # 1. Named entities the gazetteer knows.
     ents = doc.ents  # built anew on every access
     persons: list[Span] = []
+    described_persons: list[tuple[Span, ActorEntry]] = []
     for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
         entry = _lookup_span(ent, gazetteer)
-        if entry is not None:
+        if entry is not None and entry.kind == "person":
+            # What the article says of a person outranks the dictionary: "Kenzo Oshima,
+            # the United Nations Emergency Relief Coordinator" speaks for the UN.
+            described_persons.append((ent, entry))
+        elif entry is not None:
             start, end = _trim(ent)
             add(_mention(doc, start, end, entry, "gazetteer"))
         else:
@@ -128,9 +133,10 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
         for t in ent
         if t.i != ent.root.i and t.dep_ in _MODIFIER_DEPS and t.head.i in range(ent.start, ent.end)
     }
+    reserved = {i for ent, _entry in described_persons for i in range(ent.start, ent.end)}
     i = 0
     while i < len(doc):
-        if i in covered or i in inside_names or not candidate_start[i]:
+        if i in covered or i in inside_names or i in reserved or not candidate_start[i]:
             i += 1
             continue
         if not gazetteer.may_start(words[i]):
@@ -138,7 +144,10 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
             continue
         match = gazetteer.longest_match(words, i)
         if match is not None and _plausible_phrase(doc[i : i + match[0]], match[1]):
-            add(_mention(doc, i, i + match[0], match[1], "gazetteer"))
+            if match[1].kind == "person":
+                described_persons.append((doc[i : i + match[0]], match[1]))  # step 2c
+            else:
+                add(_mention(doc, i, i + match[0], match[1], "gazetteer"))
             i += match[0]
         else:
             i += 1
@@ -151,6 +160,17 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
             sector = _role_sector(doc[m.end - 1], gazetteer)
             if sector is not None:
                 mentions[start] = replace(m, sector=sector)
+
+    # 2c. Dictionary persons, once the places and organisations are known.
+    if described_persons:
+        places = MentionIndex(mentions.values())
+        for ent, entry in described_persons:
+            start, end = _trim(ent)
+            described = _described_actor(ent, places, gazetteer)
+            if described is not None and described.code != entry.code:
+                add(replace(described, start=start, end=end, text=doc[start:end].text))
+            else:
+                add(_mention(doc, start, end, entry, "gazetteer"))
 
     # 3. Persons the article ties to a country (appositions, titles, possessives),
     #    then later short forms of their names ("Wang" after "Wang Wenbin").
@@ -178,14 +198,19 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
                 described.how,
             )
             add(person)
-            for part in doc[start:end]:
-                if part.is_alpha and part.text[:1].isupper():
-                    aliases[part.text.lower()] = person
-        elif ent.label_ == "PERSON" or len(ent) == 1:
+            _remember_names(person, doc, aliases)
+            continue
+        known = None
+        if ent.label_ == "PERSON" or len(ent) == 1:
             known = aliases.get(ent.text.lower()) or _alias_of(ent, aliases)
-            if known is not None:
-                start, end = _trim(ent)
-                add(replace(known, start=start, end=end, text=doc[start:end].text, how="alias"))
+        if known is not None:
+            start, end = _trim(ent)
+            add(replace(known, start=start, end=end, text=doc[start:end].text, how="alias"))
+            continue
+        placed = _placed_by_sentence(ent, index, gazetteer)
+        if placed is not None:
+            add(placed)
+            _remember_names(placed, doc, aliases)
 
     # 4. Pronouns: he/she -> the most recent person mention within two sentences.
     ordered = sorted(mentions.values(), key=lambda m: m.start)
@@ -199,6 +224,13 @@ def resolve_mentions(doc: Doc, gazetteer: Gazetteer) -> MentionIndex:
         if antecedent is not None:
             add(replace(antecedent, start=token.i, end=token.i + 1, text=token.text, how="pronoun"))
     return MentionIndex(mentions.values())
+
+
+def _remember_names(person: Mention, doc: Doc, aliases: dict[str, Mention]) -> None:
+    """Let a later short form of the name ("Wang" after "Wang Wenbin") find the person."""
+    for part in doc[person.start : person.end]:
+        if part.is_alpha and part.text[:1].isupper():
+            aliases[part.text.lower()] = person
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod"})
@@ -306,6 +338,44 @@ def _described_actor(ent: Span, index: MentionIndex, gazetteer: Gazetteer) -> Me
                     "apposition",
                 )
     return None
+
+
+#: Sectors of the titles whose holders belong to a country's public life ("President",
+#: "General", "Senator", "rebel leader"), and so are placed in the country their sentence
+#: names. A religious, business or media title is not: "Archbishop Desmond Tutu called for
+#: sanctions against Nigeria" does not make Tutu Nigerian.
+_PLACED_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "OPP", "PTY", "REB"})
+_COUNTRY_KINDS = frozenset({"country", "capital", "demonym", "metonym"})
+
+
+def _placed_by_sentence(ent: Span, index: MentionIndex, gazetteer: Gazetteer) -> Mention | None:
+    """A titled person the text does not tie to a country, placed by their sentence.
+
+    "Ousted President Askar Akayev has agreed to resign without returning to Kyrgyzstan"
+    -> KGZ GOV: a head of state, minister, general or rebel leader whose country is not
+    said is, in news writing, nearly always of the one country the sentence names. With
+    no country in the sentence, or several, the person stays unresolved.
+    """
+    doc = ent.doc
+    sector = None
+    for t in doc[max(ent.sent.start, ent.start - 5) : ent.start]:
+        if _title_of(t, ent):
+            sector = (
+                sector
+                or gazetteer.sector_of(t.lemma_.lower())
+                or gazetteer.sector_of(t.text.lower())
+            )
+    if sector not in _PLACED_SECTORS:
+        return None
+    codes = {
+        m.code
+        for m in index.in_tokens(ent.sent)
+        if m.kind in _COUNTRY_KINDS and (m.end <= ent.start or m.start >= ent.end)
+    }
+    if len(codes) != 1:
+        return None
+    start, end = _trim(ent)
+    return Mention(start, end, doc[start:end].text, codes.pop(), sector, "person", "sentence")
 
 
 def _title_of(token: Token, ent: Span) -> bool:

@@ -470,7 +470,8 @@ def _verb_events(
             promised = _promised_type(token, lexicon)
             if promised in CONFLICT_ACTIONS:
                 event_type, mode, cameo = "THREATEN", THREAT_MODES.get(promised), "13"
-            elif promised in COOPERATIVE_ACTIONS:
+            elif promised in COOPERATIVE_ACTIONS and entry.event_type != "THREATEN":
+                # "threatened to institute a curfew" stays a threat, whatever the action
                 event_type, mode, cameo = "AGREE", None, "03"
         announced = modality.future or modality.hypothetical or _intent(token)
         if announced and _threat_condition(token) and event_type in COOPERATIVE_ACTIONS:

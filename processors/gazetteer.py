@@ -21,6 +21,11 @@ Pure Python (no Kafka, Faust or spaCy). The shipped dictionaries live in
     * ``kind``: one of :data:`KINDS`: ``country``, ``capital``, ``demonym``,
       ``metonym``, ``igo``, ``ngo``, ``person``, ``org``.
 
+``persons.actors``
+    Persons with dated roles, in the PETRARCH actor format below (generated from
+    Phoenix; see ``processors/data/README.md``). Read after ``actors.tsv``, whose
+    entries win on a shared name; every block is a person.
+
 ``agents.tsv``
     Header ``noun<TAB>sector``; ``noun`` is a lower-case role noun (may be
     multi-word, singular and plural both listed), ``sector`` a PLOVER sector.
@@ -957,11 +962,12 @@ class Gazetteer:
 
     # -- construction ------------------------------------------------------
 
-    def add_actors(self, entries: Iterable[ActorEntry]) -> None:
-        """Add entries; a later entry for the same normalised name replaces the earlier."""
+    def add_actors(self, entries: Iterable[ActorEntry], *, replace: bool = True) -> None:
+        """Add entries; a later entry for the same normalised name replaces the earlier
+        (unless ``replace`` is False: then the earlier one stays)."""
         for entry in entries:
             key = normalize(entry.name)
-            if not key:
+            if not key or (not replace and key in self._actors):
                 continue
             self._actors[key] = entry
             self._case[key] = max(self._case.get(key, _CASE_ANY), _case_rule(entry, key))
@@ -979,7 +985,8 @@ class Gazetteer:
 
     @classmethod
     def default(cls) -> Gazetteer:
-        """The shipped ``actors.tsv`` and ``agents.tsv`` (cached per process)."""
+        """The shipped ``actors.tsv``, ``persons.actors`` and ``agents.tsv`` (cached per
+        process)."""
         return _default_gazetteer()
 
     @classmethod
@@ -999,6 +1006,7 @@ class Gazetteer:
         gaz = cls()
         if include_default:
             gaz.add_actors(read_actor_tsv(_read_text(DATA_DIR / "actors.tsv"), "actors.tsv"))
+            gaz.add_actors(_default_persons(), replace=False)
             gaz.add_agents(read_agent_tsv(_read_text(DATA_DIR / "agents.tsv"), "agents.tsv"))
         for path in actor_files:
             # A role-noun file among the actor files (one setting lists both) is read as one.
@@ -1090,6 +1098,25 @@ class Gazetteer:
 
     def __contains__(self, text: object) -> bool:
         return isinstance(text, str) and self.lookup(text) is not None
+
+
+@functools.cache
+def _default_persons() -> tuple[ActorEntry, ...]:
+    """The shipped ``persons.actors`` (every block a person, dated codes kept), read once
+    per process: user dictionaries make new gazetteers, never new persons."""
+    text = _read_text(DATA_DIR / "persons.actors")
+    entries: list[ActorEntry] = []
+    for block in parse_petrarch_actors(text, "persons.actors"):
+        chosen = block.current_code()
+        if chosen is None:
+            continue
+        code, sector = split_code(chosen.code)
+        dated = tuple(block.codes)
+        entries.extend(
+            ActorEntry(name=_title(name), code=code, sector=sector, kind="person", dated=dated)
+            for name in block.names
+        )
+    return tuple(entries)
 
 
 @functools.cache

@@ -4,8 +4,8 @@
     python scripts/build_dictionaries.py --shared ../shared --out processors/data
 
 Reads the Phoenix (PETRARCH, 2014) dictionaries under
-``<shared>/data/phoenix`` and writes ``actors.tsv`` and ``agents.tsv`` (the
-project's format, documented in ``processors/gazetteer.py`` and
+``<shared>/data/phoenix`` and writes ``actors.tsv``, ``persons.actors`` and
+``agents.tsv`` (formats documented in ``processors/gazetteer.py`` and
 ``processors/data/README.md``) to ``--out``. The output is deterministic: the
 same inputs give byte-identical files.
 
@@ -16,9 +16,17 @@ What comes from Phoenix:
   rivers and nicknames listed there are dropped, as are foreign-language names
   that do not resemble the English ones), dependencies folded into their
   controlling state as PLOVER does, and the undated national-institution blocks
-  (``[USAMIL]``, ``[RUSGOV]``...). Every person is dropped: none of the 2014
-  role codes ends after 2020, and the open-ended ones are stale (they would
-  code Gaddafi or Khrushchev as current government).
+  (``[USAMIL]``, ``[RUSGOV]``...) go to ``actors.tsv``. The persons (the
+  ``CountryInfo`` blocks: leaders, ministers, officials with dated roles) go to
+  ``persons.actors`` (PETRARCH format, dated codes kept), with their country
+  codes only (a block with an IGO or other non-country code is dropped). The
+  dictionary stops in 2014, so an open-ended role (``[DZAGOV >990427]``) is
+  closed at the end of 2014 and every person gets an undated default of their
+  country's elite (``ELI``, as Phoenix gives most of them): a 2026 article
+  codes Bouteflika as DZA ELI, not as today's government. Only names of two
+  words or more are kept ("Bill Clinton", "President Clinton"; not "Hassan",
+  which names a dozen people), and a name that two countries claim, or that
+  ``actors.tsv`` already has, is dropped.
 * ``Phoenix.International.actors.txt``: the organisations whose Phoenix code
   maps to a well-known IGO/NGO (``gazetteer.PHOENIX_IGO_CODES``), minus
   people, plus the well-known NGOs recognised by name. Multinational companies
@@ -45,6 +53,7 @@ capitalised; the build fails otherwise.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import json
 import re
@@ -63,6 +72,7 @@ from processors.gazetteer import (  # noqa: E402
     COUNTRY_CODES,
     KINDS,
     PLOVER_SECTORS,
+    DatedCode,
     PetrarchActorBlock,
     agent_sector,
     igo_code,
@@ -1282,7 +1292,7 @@ def merge(rows: Iterable[Row], vocab: set[str], report: Report) -> list[Row]:
     return out
 
 
-def build_actors(shared: Path, report: Report) -> list[Row]:
+def build_actors(shared: Path, report: Report) -> tuple[list[Row], list[PetrarchActorBlock]]:
     phoenix = shared / "data" / "phoenix"
     countries = parse_countries()
     vocab = common_vocabulary(shared)
@@ -1318,7 +1328,119 @@ def build_actors(shared: Path, report: Report) -> list[Row]:
         assert row.sector is None or row.sector in PLOVER_SECTORS, row
     merged = merge(rows, vocab, report)
     merged.sort(key=lambda r: (r.code, _KIND_ORDER[r.kind], normalize(r.name), r.name))
-    return merged
+    return merged, cblocks
+
+
+#: The Phoenix dictionaries were last updated in 2014: no role they list is known
+#: to hold after this day.
+PHOENIX_FROZEN = dt.date(2014, 12, 31)
+
+
+@dataclass
+class PersonBlock:
+    """One person of persons.actors: names and (folded, capped) dated codes."""
+
+    names: list[str]
+    codes: list[DatedCode]
+
+    @property
+    def country(self) -> str:
+        return self.codes[-1].code[:3]
+
+
+def person_blocks(
+    blocks: list[PetrarchActorBlock], taken: set[str], report: Report
+) -> list[PersonBlock]:
+    """The persons of Phoenix.Countries.actors.txt, ready to write (module docstring)."""
+    people: list[PersonBlock] = []
+    for block in blocks:
+        if "countryinfo" not in block.comment.lower() or not block.codes:
+            continue
+        codes: list[DatedCode] = []
+        for c in block.codes:
+            raw = fold_code(c.code)
+            if raw[:3] in DEPENDENCY_FOLD:  # Aruba's ministers -> NLD, as the places are
+                raw = DEPENDENCY_FOLD[raw[:3]] + raw[3:]
+            country, sector = split_code(raw)
+            if country not in COUNTRY_CODES or (
+                sector is not None and sector not in PLOVER_SECTORS
+            ):
+                break
+            end = c.end if c.end is not None or not c.dated else PHOENIX_FROZEN
+            if c.dated and c.start is not None and end is not None and c.start > end:
+                continue  # a role starting after the freeze: nothing known of it
+            codes.append(DatedCode(raw, c.start, end, c.dated))
+        else:
+            if not codes:
+                report.note("persons: blocks without a usable code (dropped)")
+                continue
+            countries = {c.code[:3] for c in codes}
+            if not any(not c.dated for c in codes):
+                latest = max(codes, key=lambda c: c.end or dt.date.min)
+                codes.append(DatedCode(latest.code[:3] + "ELI", None, None, dated=False))
+            if len(countries) > 1:
+                report.note("persons: blocks with codes of several countries (kept)")
+            people.append(PersonBlock(list(block.names), codes))
+            continue
+        report.note("persons: blocks with IGO or non-country codes (dropped)")
+    # names: two words or more, not junk, not in actors.tsv, one country only
+    claims: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        for name in person.names:
+            claims[normalize(name)].add(person.country)
+    out: list[PersonBlock] = []
+    seen: set[str] = set()
+    for person in people:
+        names: list[str] = []
+        for name in person.names:
+            key = normalize(name)
+            if len(key.split()) < 2:
+                report.note("persons: one-word names (dropped)")
+            elif junk_form(name) is not None or key in DROP_NAMES:
+                report.note("persons: junk forms (dropped)")
+            elif key in taken:
+                report.note("persons: names actors.tsv already has (dropped)")
+            elif len(claims[key]) > 1:
+                report.note("persons: names claimed by several countries (dropped)")
+            elif key not in seen:
+                seen.add(key)
+                names.append(name)
+        if names:
+            out.append(PersonBlock(names, person.codes))
+        else:
+            report.note("persons: blocks left without a name (dropped)")
+    out.sort(key=lambda p: (p.country, normalize(p.names[0]), p.names[0]))
+    return out
+
+
+def _code_text(c: DatedCode) -> str:
+    if not c.dated:
+        return f"[{c.code}]"
+    if c.start is None:
+        return f"[{c.code} <{c.end:%Y%m%d}]"
+    if c.end is None:
+        return f"[{c.code} >{c.start:%Y%m%d}]"
+    return f"[{c.code} {c.start:%Y%m%d}-{c.end:%Y%m%d}]"
+
+
+HEADER_PERSONS = f"""\
+# stancewatch person dictionary (generated by scripts/build_dictionaries.py: do not edit by hand)
+# Source: the person blocks of Phoenix.Countries.actors.txt (openeventdata/petrarch2
+# @ 676801cd, MIT, see LICENSE.phoenix). PETRARCH actor format: a name, its + synonyms,
+# and its codes with date restrictions. Open-ended roles are closed on
+# {PHOENIX_FROZEN:%Y-%m-%d} (the dictionary's last update); the undated code applies after.
+"""
+
+
+def write_persons(path: Path, people: list[PersonBlock]) -> None:
+    lines = [HEADER_PERSONS.rstrip("\n")]
+    for person in people:
+        first, *rest = person.names
+        lines.append("")
+        lines.append(first.replace(" ", "_"))
+        lines.extend("+" + name.replace(" ", "_") for name in rest)
+        lines.extend("\t" + _code_text(c) for c in person.codes)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def expand_core() -> dict[str, str]:
@@ -1416,21 +1538,27 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         type=Path,
         default=REPO / "processors" / "data",
-        help="where to write actors.tsv and agents.tsv",
+        help="where to write actors.tsv, persons.actors and agents.tsv",
     )
     parser.add_argument("--verbose", action="store_true", help="list every source-data issue")
     args = parser.parse_args(argv)
 
     report = Report(Counter(), [])
-    actors = build_actors(args.shared, report)
+    actors, country_blocks = build_actors(args.shared, report)
+    people = person_blocks(country_blocks, {normalize(r.name) for r in actors}, report)
     agents = build_agents(args.shared, report)
     args.out.mkdir(parents=True, exist_ok=True)
     write_actors(args.out / "actors.tsv", actors)
+    write_persons(args.out / "persons.actors", people)
     write_agents(args.out / "agents.tsv", agents)
 
     kinds = Counter(r.kind for r in actors)
     print(
         f"actors.tsv: {len(actors)} rows ({', '.join(f'{k} {kinds[k]}' for k in sorted(kinds))})",
+        file=sys.stderr,
+    )
+    print(
+        f"persons.actors: {len(people)} persons, {sum(len(p.names) for p in people)} names",
         file=sys.stderr,
     )
     print(f"agents.tsv: {len(agents)} rows", file=sys.stderr)

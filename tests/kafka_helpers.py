@@ -22,7 +22,7 @@ from tests.conftest import ROOT, settings_env
 @contextlib.contextmanager
 def worker_process(
     settings: Settings, *, timeout: float = 120.0, module: str = "streams.cli"
-) -> Iterator[subprocess.Popen]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``stancewatch worker`` process, ready (model loaded) when yielded.
 
     ``module`` runs another entry point that takes ``worker`` (a test harness)."""

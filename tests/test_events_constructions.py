@@ -182,6 +182,8 @@ def test_metonyms_resolve_to_their_states(extractor: Extractor, seed_text: str) 
 
 
 def test_apposition_ties_a_person_to_an_organisation(extractor: Extractor) -> None:
+    """Phoenix lists Kenzo Oshima as a Japanese official; the text says he speaks for
+    the UN here, and what the text says wins."""
     events = events_of(
         extractor,
         "Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded parties to the "
@@ -191,6 +193,58 @@ def test_apposition_ties_a_person_to_an_organisation(extractor: Extractor) -> No
     event = only(events, "REQUEST")
     assert event.actor[0].text.endswith("Oshima") and event.actor[0].code == "UN"
     assert codes(event.recipient) == {"IRQ"}
+
+
+def test_a_dictionary_person_is_coded_as_of_the_publication_date(extractor: Extractor) -> None:
+    """Bill Clinton comes from the Phoenix person dictionary: USA, government while in
+    office (1993-2001), elite after."""
+    text = (
+        "President Bill Clinton has imposed sanctions on the Taliban religious faction that "
+        "controls Afghanistan for its support of suspected terrorist Osama bin Laden, the "
+        "White House said Tuesday."
+    )
+    event = only(events_of(extractor, text), "SANCTION")
+    assert codes(event.actor) == {"USA"} and codes(event.recipient) == {"AFG"}
+    article = Article(id="t", text=text, published_at="1999-07-06T12:00:00Z")
+    event = only(list(extractor.annotate(article).events), "SANCTION")
+    assert [(a.code, a.sector) for a in event.actor] == [("USA", "GOV")]
+
+
+def test_a_titled_person_no_dictionary_knows_is_placed_by_the_sentence(
+    extractor: Extractor,
+) -> None:
+    """ "President Abdelaziz Bouteflicka" (so spelled, no dictionary has him) is of the one
+    country his sentence names (Algiers -> DZA); threatening to act stays a threat."""
+    events = events_of(
+        extractor,
+        "President Abdelaziz Bouteflicka threatened to institute a curfew in Algiers in "
+        "response to recent unrest within the city.",
+    )
+    event = only(events, "THREATEN")
+    assert [(a.code, a.sector, a.text) for a in event.actor] == [
+        ("DZA", "GOV", "Abdelaziz Bouteflicka")
+    ]
+
+
+def test_a_titled_person_is_not_placed_by_a_religious_title_or_two_countries(
+    extractor: Extractor,
+) -> None:
+    """An archbishop is not of the country he calls for sanctions against, and with two
+    countries in the sentence nothing says which one a president leads."""
+    tutu = events_of(
+        extractor,
+        "Archbishop Desmond Tutu on Sunday called for sanctions against Nigeria in the wake "
+        "of the execution of Ken Saro-Wiwa.",
+    )
+    assert all("NGA" not in codes(e.actor) for e in tutu), brief(tutu)
+
+    def placed(text: str) -> list[str]:
+        doc = extractor.nlp(text)
+        mentions = resolve_mentions(doc, extractor.gazetteer)
+        return [m.code for m in mentions.in_tokens(doc) if m.kind == "person"]
+
+    assert placed("President Abdelaziz Bouteflicka met party officials in Algiers.") == ["DZA"]
+    assert placed("President Abdelaziz Bouteflicka met officials from Tunisia in Algiers.") == []
 
 
 def test_title_and_pronoun_tie_a_person_to_an_organisation(extractor: Extractor) -> None:

@@ -157,9 +157,27 @@ def test_common_words_and_regions_do_not_match(gaz: Gazetteer, text: str) -> Non
     assert gaz.lookup(text) is None
 
 
-def test_stale_phoenix_persons_are_gone(gaz: Gazetteer) -> None:
-    # Phoenix codes these as current government; they are not (2026).
-    for name in ["Bashar al-Assad", "Assad", "Muammar Gaddafi", "Hamid Karzai", "Ban Ki-moon"]:
+def test_phoenix_persons_keep_their_country_but_not_a_stale_office(gaz: Gazetteer) -> None:
+    """Phoenix (2014) lists Karzai as Afghanistan's government with no end date: he is
+    AFG, in government as of 2005 and not after the dictionary's last update."""
+    karzai = gaz.lookup("Hamid Karzai")
+    assert karzai is not None and karzai.kind == "person"
+    assert (karzai.code, karzai.sector) == ("AFG", "ELI")  # today
+    assert karzai.code_on(dt.date(2005, 6, 1)) == ("AFG", "GOV")
+    assert karzai.code_on(dt.date(2020, 6, 1)) == ("AFG", "ELI")
+    clinton = gaz.lookup("President Bill Clinton")
+    assert clinton is not None
+    assert clinton.code_on(dt.date(1995, 1, 1)) == ("USA", "GOV")
+    assert (clinton.code, clinton.sector) == ("USA", "ELI")
+    # the curated office-holders of 2026 win over Phoenix's entries
+    putin = gaz.lookup("Vladimir Putin")
+    assert putin is not None and (putin.code, putin.sector, putin.dated) == ("RUS", "GOV", ())
+
+
+def test_phoenix_one_word_person_names_are_left_out(gaz: Gazetteer) -> None:
+    """ "Hassan" and "Hussein" name a dozen people in Phoenix (Saddam Hussein is not
+    Jordan's king): only names of two words or more are kept."""
+    for name in ["Hassan", "Hussein", "Assad", "Karzai"]:
         assert gaz.lookup(name) is None, name
 
 
@@ -521,7 +539,7 @@ def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
     """The shipped files are exactly what the build script makes from shared/."""
     assert (SHARED / "data" / "phoenix" / "Phoenix.Countries.actors.txt").is_file()
     run_build("build_dictionaries.py", tmp_path)
-    for name in ("actors.tsv", "agents.tsv"):
+    for name in ("actors.tsv", "persons.actors", "agents.tsv"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
 
 
