@@ -166,6 +166,12 @@ def load_sentences(sources: Sequence[Path]) -> tuple[list[str], dict[str, int]]:
 
 #: Event time of the first article of the capacity corpus.
 CORPUS_START = datetime(2024, 1, 1, tzinfo=UTC)
+#: Event time between two corpus articles. The shipped rules' longest window is 7 days:
+#: at 15 minutes an article, every window has turned over by the 672nd article, so the
+#: rules' state is in its steady size before the RSS checkpoint of a long run (1,000
+#: articles) and growth after it would be a leak, not windows still filling. (At one
+#: minute an article, 7-day windows fill until the 10,080th.)
+EVENT_MINUTES_PER_ARTICLE = 15
 
 
 def build_corpus(
@@ -176,14 +182,15 @@ def build_corpus(
     phase: str,
     min_tokens: int = 300,
     max_tokens: int = 1500,
-    first_minute: int = 0,
+    first_slot: int = 0,
 ) -> list[Article]:
     """``n`` articles of real sentences, deterministic for (``seed``, ``phase``).
 
     Lengths follow a log-normal law (median 700 tokens) clipped to the bounds; an
     article has a title line and paragraphs of two to five sentences. Article ``i`` is
-    published ``first_minute + i`` minutes after the start of 2024: event time moves
-    on as in a real stream, so the alert rules' windows close and their state expires.
+    published ``(first_slot + i) * EVENT_MINUTES_PER_ARTICLE`` minutes after the start
+    of 2024: event time moves on as in a real stream, so the alert rules' windows close
+    and their state expires.
     """
     sizes = [approx_tokens(s) for s in sentences]
     median = min(max(700, min_tokens), max_tokens)
@@ -211,7 +218,9 @@ def build_corpus(
                 text=text,
                 title=" ".join(title_words),
                 source="stancewatch-bench",
-                published_at=(CORPUS_START + timedelta(minutes=first_minute + i)).isoformat(),
+                published_at=(
+                    CORPUS_START + timedelta(minutes=(first_slot + i) * EVENT_MINUTES_PER_ARTICLE)
+                ).isoformat(),
             )
         )
     return articles
@@ -666,7 +675,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         n_warm,
         seed=options.seed,
         phase="warmup",
-        first_minute=-n_warm,  # before the capacity corpus
+        first_slot=-n_warm,  # before the capacity corpus
         min_tokens=options.min_tokens,
         max_tokens=options.max_tokens,
     )
@@ -798,7 +807,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
 
         # Latency at paced loads.
         levels: list[dict[str, Any]] = []
-        next_minute = len(corpus)  # event time goes on after the capacity corpus
+        next_slot = len(corpus)  # event time goes on after the capacity corpus
         for load in options.loads:
             rate = load * capacity
             n = max(options.min_latency_articles, round(rate * options.latency_seconds))
@@ -809,9 +818,9 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
                 phase=f"load{round(load * 100)}",
                 min_tokens=options.min_tokens,
                 max_tokens=options.max_tokens,
-                first_minute=next_minute,
+                first_slot=next_slot,
             )
-            next_minute += n
+            next_slot += n
             print(f"latency: {n} articles at {rate:.2f}/s ({load:.0%} load) ...", flush=True)
             t0 = time.time()
             for k, article in enumerate(batch):

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from processors.rules import load_rules
 from streams.bench import (
+    EVENT_MINUTES_PER_ARTICLE,
     BenchOptions,
     approx_tokens,
     build_corpus,
@@ -37,12 +39,16 @@ def test_corpus_is_deterministic_real_sentences_in_realistic_lengths() -> None:
     assert first == again
     assert len({a.id for a in first}) == 30
     assert first != build_corpus(sentences, 30, seed=5, phase="load25")
-    # Event time moves on a minute per article, from where the caller says.
+    # Event time moves on 15 minutes per article, from where the caller says: every
+    # window of the shipped rules (7 days at most) turns over within 1,000 articles.
+    step = timedelta(minutes=EVENT_MINUTES_PER_ARTICLE)
+    longest = max(rule.window * max(1, rule.baseline_windows) for rule in load_rules().rules)
+    assert step * 1000 > timedelta(seconds=longest)
     times = [datetime.fromisoformat(a.published_at or "") for a in first]
     assert times[0] == datetime(2024, 1, 1, tzinfo=UTC)
-    assert all(b - a == timedelta(minutes=1) for a, b in itertools.pairwise(times))
-    later = build_corpus(sentences, 2, seed=5, phase="load25", first_minute=30)
-    assert datetime.fromisoformat(later[0].published_at or "") == times[-1] + timedelta(minutes=1)
+    assert all(b - a == step for a, b in itertools.pairwise(times))
+    later = build_corpus(sentences, 2, seed=5, phase="load25", first_slot=30)
+    assert datetime.fromisoformat(later[0].published_at or "") == times[-1] + step
     lengths = [approx_tokens(a.text) for a in first]
     # Whole sentences are added until the target length is reached, so the longest
     # article may pass 1,500 tokens by less than one sentence.
