@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +47,33 @@ __version__ = "0.1.0"
 
 #: Tries of a whole batch before its articles are tried one at a time.
 BATCH_ATTEMPTS = 3
+
+#: Deletions (and keys looked at) between two yields of a table prune to the event loop:
+#: dropping a minute's ids at once held the loop 200-280 ms in a 10,000-article run.
+PRUNE_DELETIONS_PER_STEP = 100
+PRUNE_KEYS_PER_STEP = 5000
+
+
+async def prune_table(table: Any, is_stale: Callable[[str, dict[str, Any]], bool]) -> int:
+    """Delete the entries of a Faust table that ``is_stale`` picks, with their changelog
+    tombstones; return how many went.
+
+    Yields to the event loop every :data:`PRUNE_DELETIONS_PER_STEP` deletions, so that
+    a large prune does not hold up the agents. An entry written again while the prune
+    was suspended is judged by its new value.
+    """
+    deleted = 0
+    for looked, key in enumerate(list(table.data), start=1):
+        value = table.data.get(key)
+        if value is not None and is_stale(key, value):
+            del table.data[key]
+            table.send_changelog(value["p"], key, None, value_serializer="raw")
+            deleted += 1
+            if deleted % PRUNE_DELETIONS_PER_STEP == 0:
+                await asyncio.sleep(0)
+        elif looked % PRUNE_KEYS_PER_STEP == 0:
+            await asyncio.sleep(0)
+    return deleted
 
 
 def retry_delay(attempt: int) -> float:
@@ -499,18 +526,16 @@ def create_app(settings: Settings, *, rules: RuleSet | None = None) -> faust.App
         cutoff = time.time() - settings.dedup_retention
         recent_alerts.clear()  # refilled from the topics when the alert agent restarts
         for table in (articles_seen, alerted_events):
-            for key, value in list(table.data.items()):
-                if value["t"] < cutoff:
-                    del table.data[key]
-                    table.send_changelog(value["p"], key, None, value_serializer="raw")
+            await prune_table(table, lambda _key, value: bool(value["t"] < cutoff))
         # Window state: by event time, against the newest event seen; state of rules
         # removed or edited since goes too.
         rules_by_key = live_rules.by_key()
-        for key, state in list(rule_windows.data.items()):
+
+        def window_gone(key: str, state: dict[str, Any]) -> bool:
             rule = rules_by_key.get(key.split("|", 1)[0])
-            if rule is None or expired(rule, state, newest_event_time[0]):
-                del rule_windows.data[key]
-                rule_windows.send_changelog(state["p"], key, None, value_serializer="raw")
+            return rule is None or expired(rule, state, newest_event_time[0])
+
+        await prune_table(rule_windows, window_gone)
         metrics.RULE_GROUPS.set(len(rule_windows.data))
 
     if settings.rules_path is not None and settings.rules_reload_interval > 0:
