@@ -314,11 +314,7 @@ def _described_actor(ent: Span, index: MentionIndex, gazetteer: Gazetteer) -> Me
         if prep.dep_ == "prep" and prep.lower_ == "of":
             described.extend(g for g in prep.children if g.dep_ == "pobj")
 
-    sector = None
-    for t in described:
-        sector = (
-            sector or gazetteer.sector_of(t.lemma_.lower()) or gazetteer.sector_of(t.text.lower())
-        )
+    sector = _first_sector(described, gazetteer)
     for t in described:
         m = index.at(t)
         if m is not None and m.kind not in ("person",):
@@ -357,14 +353,8 @@ def _placed_by_sentence(ent: Span, index: MentionIndex, gazetteer: Gazetteer) ->
     no country in the sentence, or several, the person stays unresolved.
     """
     doc = ent.doc
-    sector = None
-    for t in doc[max(ent.sent.start, ent.start - 5) : ent.start]:
-        if _title_of(t, ent):
-            sector = (
-                sector
-                or gazetteer.sector_of(t.lemma_.lower())
-                or gazetteer.sector_of(t.text.lower())
-            )
+    title = [t for t in doc[max(ent.sent.start, ent.start - 5) : ent.start] if _title_of(t, ent)]
+    sector = _first_sector(title, gazetteer)
     if sector not in _PLACED_SECTORS:
         return None
     codes = {
@@ -376,6 +366,15 @@ def _placed_by_sentence(ent: Span, index: MentionIndex, gazetteer: Gazetteer) ->
         return None
     start, end = _trim(ent)
     return Mention(start, end, doc[start:end].text, codes.pop(), sector, "person", "sentence")
+
+
+def _first_sector(tokens: Iterable[Token], gazetteer: Gazetteer) -> str | None:
+    """The sector of the first role noun among ``tokens`` (by lemma, then by text)."""
+    for t in tokens:
+        sector = gazetteer.sector_of(t.lemma_.lower()) or gazetteer.sector_of(t.text.lower())
+        if sector is not None:
+            return sector
+    return None
 
 
 def _title_of(token: Token, ent: Span) -> bool:

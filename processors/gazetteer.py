@@ -615,14 +615,20 @@ def parse_petrarch_actors(
     return blocks
 
 
-def _petrarch_actor_entries(blocks: Iterable[PetrarchActorBlock]) -> Iterator[ActorEntry]:
+def _petrarch_actor_entries(
+    blocks: Iterable[PetrarchActorBlock], *, kind_of_all: str | None = None
+) -> Iterator[ActorEntry]:
+    """One entry per name of each block; ``kind_of_all`` sets every entry's kind, else
+    it is inferred from the block's code."""
     for block in blocks:
         chosen = block.current_code()
         if chosen is None:
             continue  # no code, or only null codes
         code, sector = split_code(chosen.code)
         igo = igo_code(chosen.code.upper())
-        if igo is not None:
+        if kind_of_all is not None:
+            kind = kind_of_all
+        elif igo is not None:
             kind = igo[1]
         elif code in COUNTRY_CODES and sector is None:
             kind = "country"
@@ -1104,19 +1110,8 @@ class Gazetteer:
 def _default_persons() -> tuple[ActorEntry, ...]:
     """The shipped ``persons.actors`` (every block a person, dated codes kept), read once
     per process: user dictionaries make new gazetteers, never new persons."""
-    text = _read_text(DATA_DIR / "persons.actors")
-    entries: list[ActorEntry] = []
-    for block in parse_petrarch_actors(text, "persons.actors"):
-        chosen = block.current_code()
-        if chosen is None:
-            continue
-        code, sector = split_code(chosen.code)
-        dated = tuple(block.codes)
-        entries.extend(
-            ActorEntry(name=_title(name), code=code, sector=sector, kind="person", dated=dated)
-            for name in block.names
-        )
-    return tuple(entries)
+    blocks = parse_petrarch_actors(_read_text(DATA_DIR / "persons.actors"), "persons.actors")
+    return tuple(_petrarch_actor_entries(blocks, kind_of_all="person"))
 
 
 @functools.cache
