@@ -87,6 +87,34 @@ class Extractor:
                     docs = self.nlp.pipe(a.text for a in articles[len(results) :])
         return results
 
+    def parse_part(self, text: str) -> bytes:
+        """Parse one part of an article (see ``processors.halves``); the parsed ``Doc``
+        as bytes, for ``annotate_parts`` in another process.
+
+        Without the tok2vec tensor (nothing downstream of the parse reads it, and it
+        is most of the bytes) and without user data.
+        """
+        with self.nlp.memory_zone():
+            return bytes(self.nlp(text).to_bytes(exclude=["tensor", "user_data"]))
+
+    def annotate_parts(
+        self, article: Article, parts: Sequence[bytes]
+    ) -> AnnotatedArticle | ExtractionFailure:
+        """Annotate an article from its parts parsed by ``parse_part``, in order.
+
+        The parts are joined into one ``Doc`` whose text is the article's, so offsets,
+        actors resolved across the whole article and events are as from one parse.
+        """
+        with self.nlp.memory_zone():
+            try:
+                docs = [Doc(self.nlp.vocab).from_bytes(part) for part in parts]
+                doc = Doc.from_docs(docs, ensure_whitespace=True)
+                if doc.text != article.text:
+                    raise ValueError("the joined parts do not give the article's text back")
+                return self.annotate_doc(article, doc)
+            except Exception as exc:
+                return ExtractionFailure(article.id, type(exc).__name__, str(exc))
+
     def annotate_doc(self, article: Article, doc: Doc) -> AnnotatedArticle:
         """Resolve actors and extract events from an already parsed article."""
         mentions = resolve_mentions(doc, self.gazetteer)

@@ -1306,9 +1306,11 @@ def _finish(
     recipient = tuple(_actor_ref(doc, m) for m in cand.recipients)
     intensity = intensity_of(cand.event_type, cand.mode)
     trigger = cand.trigger
+    # Not the sentence's index: the trigger's offset already places the event, and an
+    # article parsed in halves (processors.halves) can be segmented differently near
+    # the cut, which must not change the ids of the events after it.
     event_id = stable_id(
         article_id,
-        index,
         trigger.idx,
         cand.event_type,
         ",".join(a.code for a in actor),

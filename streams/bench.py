@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from processors.deadletters import encode
+from processors.halves import approx_tokens
 from processors.types import Article
 from streams.affinity import cpu_plan, nlp_cpus, pin
 from streams.errors import BrokerError
@@ -64,7 +65,6 @@ MAX_LOOP_BLOCK = 0.100
 #: RSS "growth" below this fraction of the checkpoint RSS counts as none (allocator noise).
 RSS_TOLERANCE = 0.05
 
-_TOKEN_RE = re.compile(r"\w+(?:['\u2019]\w+)?|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019')]*$")
 _ABBREVIATIONS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "St.", "Gov."})
 _SLOW_CALLBACK_RE = re.compile(r"Executing .* took (\d+(?:\.\d+)?) seconds")
@@ -102,11 +102,6 @@ class BenchOptions:
 
 
 # -- corpus -----------------------------------------------------------------------------
-
-
-def approx_tokens(text: str) -> int:
-    """About the number of spaCy tokens in ``text`` (words and punctuation)."""
-    return len(_TOKEN_RE.findall(text))
 
 
 def _split_sentences(text: str) -> list[str]:
@@ -450,19 +445,32 @@ def _children(pid: int) -> list[int]:
     return sorted(set(kids))
 
 
-def worker_processes(worker_pid: int) -> dict[str, int]:
-    """The worker's processes by role: ``worker`` and ``nlp-1``, ``nlp-2``, ..."""
+def worker_processes(worker_pid: int, *, helper: bool = False) -> dict[str, int]:
+    """The worker's processes by role: ``worker``, ``nlp-1``, ``nlp-2``, ... and, with
+    ``helper``, ``nlp-helper``: the helper is started after the NLP processes, so it is
+    the newest of them."""
     roles = {"worker": worker_pid}
-    n = 0
+    spawned = []
     for kid in _children(worker_pid):
         try:
             cmdline = Path(f"/proc/{kid}/cmdline").read_bytes().replace(b"\0", b" ")
         except OSError:
             continue
         if b"spawn_main" in cmdline:
-            n += 1
-            roles[f"nlp-{n}"] = kid
+            spawned.append(kid)
+    spawned.sort(key=_start_ticks)
+    if helper and len(spawned) > 1:
+        roles["nlp-helper"] = spawned.pop()
+    roles |= {f"nlp-{n}": kid for n, kid in enumerate(spawned, start=1)}
     return roles
+
+
+def _start_ticks(pid: int) -> int:
+    """When a process started (clock ticks since boot; 0 when it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _rss_mb(pids: dict[str, int]) -> dict[str, float]:
@@ -713,7 +721,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         worker_log = out / "worker.log"
         env = {"PYTHONASYNCIODEBUG": "1"} if options.asyncio_debug else {}
         worker = stack.enter_context(worker_process(run_settings, worker_log, env=env))
-        pids = worker_processes(worker.pid)
+        pids = worker_processes(worker.pid, helper=run_settings.split_min_tokens > 0)
         tracker = Tracker(run_settings)
         tracker.start()
         stack.callback(tracker.stop)
@@ -822,6 +830,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
             )
             next_slot += n
             print(f"latency: {n} articles at {rate:.2f}/s ({load:.0%} load) ...", flush=True)
+            split_before = _metric(run_settings, "stancewatch_articles_split_total") or 0.0
             t0 = time.time()
             for k, article in enumerate(batch):
                 delay = t0 + k / rate - time.time()
@@ -838,6 +847,11 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
                     "offered_articles_per_s": round(rate, 3),
                     "achieved_articles_per_s": round(n / span, 3) if span else 0.0,
                     "articles": n,
+                    # Parsed in halves (arrived alone; see STANCEWATCH_SPLIT_MIN_TOKENS).
+                    "articles_split": int(
+                        (_metric(run_settings, "stancewatch_articles_split_total") or 0.0)
+                        - split_before
+                    ),
                     "ids": level_ids,
                 }
             )
@@ -903,6 +917,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         "settings": {
             "model": settings.model,
             "nlp_processes": settings.nlp_processes,
+            "split_min_tokens": settings.split_min_tokens,
             "batch_size": settings.batch_size,
             "batch_within_s": settings.batch_within,
             "pinned_cpus": (
@@ -1096,9 +1111,15 @@ def _settings_line(s: dict[str, Any]) -> str:
         if pinned
         else "not pinned to CPUs"
     )
+    split = s.get("split_min_tokens", 0)
+    helper = (
+        f"; lone articles of {split}+ tokens parsed in halves with a helper process"
+        if split
+        else ""
+    )
     return (
         f"{s['nlp_processes']} NLP process(es), batches of {s['batch_size']} within "
-        f"{s['batch_within_s']} s, {where}"
+        f"{s['batch_within_s']} s, {where}{helper}"
     )
 
 
@@ -1148,7 +1169,7 @@ def report(result: dict[str, Any]) -> str:
 
     for lv in result["latency"]:
         a, al = lv["annotated_latency_s"], lv["alert_latency_s"]
-        label = f"{lv['load']:.0%} load, {lv['articles']} articles"
+        label = f"{lv['load']:.0%} load, {lv['articles']} ({lv.get('articles_split', 0)} split)"
         lines.append(
             f"{label:28}"
             f"{lv['offered_articles_per_s']:>10.2f}{f(a['p50']):>8}{f(a['p95']):>8}"

@@ -61,6 +61,12 @@ ALERTS_EMITTED = Counter(
     ["rule", "severity"],
     registry=REGISTRY,
 )
+ARTICLES_SPLIT = Counter(
+    "stancewatch_articles_split_total",
+    "Articles that arrived alone and were parsed in two halves at once, the second by "
+    "the helper NLP process (STANCEWATCH_SPLIT_MIN_TOKENS).",
+    registry=REGISTRY,
+)
 BATCH_SIZE = Histogram(
     "stancewatch_batch_size_articles",
     "Articles per NLP batch.",

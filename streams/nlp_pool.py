@@ -5,6 +5,12 @@ unsafe). Each process builds one ``Extractor``. A batch is split into chunks tha
 all queued at once: the processes work through them back to back (in parallel when
 there are several), while the event loop publishes the results of the chunks already
 done, so spaCy does not sit idle while a batch is published.
+
+An article that arrives alone finds every process idle: its latency is its own parse.
+With ``split_min_tokens`` set, a helper process (on the CPUs of the worker, which are
+mostly idle then) parses the second half of such an article while an NLP process
+parses the first, and the NLP process joins the halves and extracts the events (see
+``processors.halves``).
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from processors.annotate import ExtractionFailure, Extractor
+from processors.halves import approx_tokens, halving_cut
 from processors.types import AnnotatedArticle, Article
-from streams.affinity import nlp_cpus, pin
+from streams import metrics
+from streams.affinity import nlp_cpus, other_cpus, pin
 from streams.settings import Settings
 
 log = logging.getLogger("stancewatch")
@@ -63,10 +71,22 @@ def _warm_up() -> bool:
     return _extractor is not None
 
 
-def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle | ExtractionFailure]:
+def _built() -> Extractor:
     if _extractor is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("NLP process was not initialised")
-    return _extractor.annotate_batch(articles)
+    return _extractor
+
+
+def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle | ExtractionFailure]:
+    return _built().annotate_batch(articles)
+
+
+def _parse_part(text: str) -> bytes:
+    return _built().parse_part(text)
+
+
+def _annotate_parts(article: Article, parts: list[bytes]) -> AnnotatedArticle | ExtractionFailure:
+    return _built().annotate_parts(article, parts)
 
 
 class NlpPool:
@@ -75,28 +95,79 @@ class NlpPool:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._executor: ProcessPoolExecutor | None = None
+        self._helper: ProcessPoolExecutor | None = None
+        self._helper_ready: asyncio.Future[bool] | None = None
 
-    def _make_executor(self) -> ProcessPoolExecutor:
+    def _make_executor(self, processes: int, cpus: set[int] | None) -> ProcessPoolExecutor:
         s = self.settings
         return ProcessPoolExecutor(
-            max_workers=s.nlp_processes,
+            max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_initialize,
-            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence, nlp_cpus(s)),
+            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence, cpus),
         )
 
     async def start(self) -> float:
-        """Start the processes and wait until each has loaded the model; returns seconds."""
+        """Start the processes and wait until each has loaded the model; returns seconds.
+
+        The helper process, if any, is started afterwards and loads its model in the
+        background: articles are not split until it is ready.
+        """
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        self._executor = self._make_executor()
+        self._executor = self._make_executor(self.settings.nlp_processes, nlp_cpus(self.settings))
         await asyncio.gather(
             *(
                 loop.run_in_executor(self._executor, _warm_up)
                 for _ in range(self.settings.nlp_processes)
             )
         )
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        self._start_helper()
+        return seconds
+
+    def _start_helper(self) -> None:
+        if self.settings.split_min_tokens <= 0 or self._helper is not None:
+            return
+        self._helper = self._make_executor(1, other_cpus(self.settings))
+        self._helper_ready = asyncio.get_running_loop().run_in_executor(self._helper, _warm_up)
+
+    def _splits(self, articles: Sequence[Article]) -> bool:
+        """True when a batch is one long article and the helper is ready for it."""
+        ready = self._helper_ready
+        return (
+            len(articles) == 1
+            and ready is not None
+            and ready.done()
+            and not ready.cancelled()
+            and ready.exception() is None
+            and approx_tokens(articles[0].text) >= self.settings.split_min_tokens
+        )
+
+    async def _annotate_halves(
+        self, article: Article
+    ) -> AnnotatedArticle | ExtractionFailure | None:
+        """Parse the two halves of an article at once (the second in the helper) and
+        annotate the joined parse; None when the article has no cut or the helper
+        failed (the caller then annotates it whole)."""
+        cut = halving_cut(article.text)
+        if cut is None or self._executor is None or self._helper is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            second = loop.run_in_executor(self._helper, _parse_part, article.text[cut:])
+            first = loop.run_in_executor(self._executor, _parse_part, article.text[:cut])
+            parts = list(await asyncio.gather(first, second))
+            result = await loop.run_in_executor(self._executor, _annotate_parts, article, parts)
+        except Exception:
+            # Rare (a process died): start a fresh helper in the background and let
+            # the usual path annotate the article whole, and restart a broken pool.
+            log.exception("annotating an article in halves failed; annotating it whole")
+            self._close_helper()
+            self._start_helper()
+            return None
+        metrics.ARTICLES_SPLIT.inc()
+        return result
 
     async def annotate_chunks(
         self, articles: Sequence[Article]
@@ -109,6 +180,11 @@ class NlpPool:
         """
         if self._executor is None:
             await self.start()
+        if self._splits(articles):
+            result = await self._annotate_halves(articles[0])
+            if result is not None:
+                yield [result]
+                return
         loop = asyncio.get_running_loop()
         size = max(1, min(MAX_CHUNK, math.ceil(len(articles) / self.settings.nlp_processes)))
         chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
@@ -153,3 +229,10 @@ class NlpPool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+        self._close_helper()
+
+    def _close_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.shutdown(wait=False, cancel_futures=True)
+            self._helper = None
+            self._helper_ready = None

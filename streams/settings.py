@@ -62,6 +62,11 @@ class Settings:
     pin_cpus: bool | None = None
     #: Processes running spaCy (each loads the model once).
     nlp_processes: int = 1
+    #: An article of at least this many tokens that arrives alone (a batch of one, so
+    #: the NLP processes are idle) is cut in two at a sentence end and its halves are
+    #: parsed at once, the second by a helper NLP process: its latency is then about
+    #: half a parse. 0: no helper process.
+    split_min_tokens: int = 200
     #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.
     max_article_bytes: int = 1_000_000
     #: Largest record value the worker publishes, in bytes. An annotation larger than
@@ -207,6 +212,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_BATCH_SIZE": "batch_size",
     "STANCEWATCH_BATCH_WITHIN": "batch_within",
     "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
+    "STANCEWATCH_SPLIT_MIN_TOKENS": "split_min_tokens",
     "STANCEWATCH_PIN_CPUS": "pin_cpus",
     "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",
     "STANCEWATCH_MAX_RECORD_BYTES": "max_record_bytes",

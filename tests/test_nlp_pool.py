@@ -8,6 +8,7 @@ import signal
 
 from processors.annotate import Extractor
 from processors.types import AnnotatedArticle, Article
+from streams import metrics
 from streams.nlp_pool import MAX_CHUNK, NlpPool
 from streams.settings import Settings
 
@@ -63,3 +64,76 @@ def test_a_dead_process_is_replaced_and_the_batch_still_completes() -> None:
     finally:
         pool.close()
     assert [r.article_id for c in chunks for r in c] == [a.id for a in articles()]  # type: ignore[attr-defined]
+
+
+LONG = " ".join(TEXTS * 3) + "\n\n" + " ".join(reversed(TEXTS * 3))
+
+
+async def helper_ready(pool: NlpPool) -> None:
+    await pool.start()
+    assert pool._helper_ready is not None
+    await pool._helper_ready
+
+
+def test_a_lone_long_article_is_parsed_in_halves_with_the_helper(extractor: Extractor) -> None:
+    pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=100))
+    article = Article(id="long", text=LONG)
+    before = metrics.ARTICLES_SPLIT._value.get()
+
+    async def scenario() -> tuple[list[list[object]], list[list[object]]]:
+        await helper_ready(pool)
+        alone = await collect(pool, [article])
+        split_after_one = metrics.ARTICLES_SPLIT._value.get()
+        pair = await collect(pool, [article, Article(id="short", text=TEXTS[0])])
+        assert metrics.ARTICLES_SPLIT._value.get() == split_after_one  # a batch of two: whole
+        return alone, pair
+
+    try:
+        alone, pair = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert metrics.ARTICLES_SPLIT._value.get() == before + 1
+    [[result]] = alone
+    assert isinstance(result, AnnotatedArticle)
+    whole = extractor.annotate(article)
+    assert result.events == whole.events and result.n_tokens == whole.n_tokens
+    assert pair[0][0] == whole
+
+
+def test_a_dead_helper_costs_no_article_and_is_replaced() -> None:
+    pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=100))
+    article = Article(id="long", text=LONG)
+
+    async def scenario() -> tuple[list[list[object]], list[list[object]]]:
+        await helper_ready(pool)
+        helper = pool._helper
+        assert helper is not None
+        for pid in list(helper._processes):
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(1.0)
+        before = metrics.ARTICLES_SPLIT._value.get()
+        first = await collect(pool, [article])  # annotated whole
+        assert metrics.ARTICLES_SPLIT._value.get() == before
+        assert pool._helper is not None and pool._helper is not helper
+        assert pool._helper_ready is not None
+        await pool._helper_ready
+        second = await collect(pool, [article])  # the fresh helper splits again
+        assert metrics.ARTICLES_SPLIT._value.get() == before + 1
+        return first, second
+
+    try:
+        first, second = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert [[r.article_id for r in c] for c in first] == [["long"]]  # type: ignore[attr-defined]
+    assert isinstance(first[0][0], AnnotatedArticle)
+    assert first[0][0].events == second[0][0].events  # type: ignore[attr-defined]
+
+
+def test_no_helper_when_splitting_is_off() -> None:
+    pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=0))
+    try:
+        asyncio.run(pool.start())
+        assert pool._helper is None and pool._helper_ready is None
+    finally:
+        pool.close()
