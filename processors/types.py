@@ -22,12 +22,26 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+#: Values as_plain returns as they are; checked first, as most values are these.
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def as_plain(value: Any) -> Any:
     """``dataclasses.asdict`` without its deep copies: our values are frozen and their
     leaves immutable, so a tree of dicts and tuples over the same leaves is enough (and
-    the annotation of every article goes through here)."""
+    the annotation of every article goes through here, so the common types are
+    dispatched on first)."""
+    cls = type(value)
+    if cls in _LEAF_TYPES:
+        return value
+    if cls is tuple:
+        return tuple([as_plain(item) for item in value])
+    if cls is list:
+        return [as_plain(item) for item in value]
+    if cls is dict:
+        return {key: as_plain(item) for key, item in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: as_plain(getattr(value, name)) for name in _field_names(type(value))}
+        return {name: as_plain(getattr(value, name)) for name in _field_names(cls)}
     if isinstance(value, tuple | list):
         return type(value)(as_plain(item) for item in value)
     if isinstance(value, dict):

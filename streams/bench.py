@@ -70,6 +70,9 @@ _ABBREVIATIONS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.",
 _SLOW_CALLBACK_RE = re.compile(r"Executing .* took (\d+(?:\.\d+)?) seconds")
 _LOOP_BLOCKED_RE = re.compile(r"event loop blocked (\d+(?:\.\d+)?) s")
 _LOOP_BUSY_RE = re.compile(r"event loop blocked .* on a CPU (\d+(?:\.\d+)?) s")
+_LOOP_GC_RE = re.compile(r"event loop blocked .* garbage collection (\d+(?:\.\d+)?) s")
+#: A block "in garbage collection" spent at least this long in the collector.
+MIN_GC_PART = 0.05
 
 
 @dataclass(frozen=True)
@@ -860,6 +863,9 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         busy_blocks, busy_longest = _count_blocks(
             loop_log, _LOOP_BUSY_RE, loop_log_start, minimum=MAX_LOOP_BLOCK
         )
+        gc_blocks, gc_longest = _count_blocks(
+            loop_log, _LOOP_GC_RE, loop_log_start, minimum=MIN_GC_PART
+        )
         slow_callbacks = _count_blocks(worker_log, _SLOW_CALLBACK_RE, worker_log_start)
         peaks = {
             role: round(_proc_status(pid).get("VmHWM", 0) / 1024, 1) for role, pid in pids.items()
@@ -956,6 +962,9 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
             "busy_blocks_during_measurement": busy_blocks,
             "longest_busy_s": busy_longest,
             "blocked_during_measurement": loop_blocks,
+            # Blocks during which Python's garbage collector ran at least MIN_GC_PART s.
+            "blocks_in_garbage_collection": gc_blocks,
+            "longest_garbage_collection_s": gc_longest,
             "longest_during_measurement_s": loop_longest,
             "blocked_including_startup_and_shutdown": all_blocks,
             "longest_including_startup_and_shutdown_s": all_longest,
@@ -1199,7 +1208,9 @@ def report(result: dict[str, Any]) -> str:
         f"{ev['blocked_including_startup_and_shutdown']} including start-up and shutdown); "
         f"of these, the loop's thread was on a CPU > {ev['threshold_s'] * 1000:.0f} ms "
         f"{ev['busy_blocks_during_measurement']} time(s) (most {ev['longest_busy_s']:.3f} s), "
-        "the rest was waiting for a CPU"
+        "the rest was waiting for a CPU; "
+        f"{ev.get('blocks_in_garbage_collection', 0)} with a garbage collection "
+        f"> {MIN_GC_PART * 1000:.0f} ms (most {ev.get('longest_garbage_collection_s', 0):.3f} s)"
         + (
             f"; asyncio debug: {ev['slow_callbacks_during_measurement']} slow callback(s) "
             "in worker.log"

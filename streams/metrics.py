@@ -67,6 +67,12 @@ ARTICLES_SPLIT = Counter(
     "the helper NLP process (STANCEWATCH_SPLIT_MIN_TOKENS).",
     registry=REGISTRY,
 )
+MEMORY_RELEASED = Counter(
+    "stancewatch_memory_released_bytes_total",
+    "Bytes of freed C heap the worker gave back to the system after each table prune "
+    "(glibc malloc_trim): what its RSS would otherwise have kept.",
+    registry=REGISTRY,
+)
 BATCH_SIZE = Histogram(
     "stancewatch_batch_size_articles",
     "Articles per NLP batch.",

@@ -89,6 +89,14 @@ def _annotate_parts(article: Article, parts: list[bytes]) -> AnnotatedArticle | 
     return _built().annotate_parts(article, parts)
 
 
+def _report_helper_start(ready: asyncio.Future[bool]) -> None:
+    if not ready.cancelled() and ready.exception() is not None:
+        log.error(
+            "the helper NLP process did not start (%r); lone articles are parsed whole",
+            ready.exception(),
+        )
+
+
 class NlpPool:
     """A pool of NLP processes; ``annotate_chunks(batch)`` never blocks the event loop."""
 
@@ -131,6 +139,7 @@ class NlpPool:
             return
         self._helper = self._make_executor(1, other_cpus(self.settings))
         self._helper_ready = asyncio.get_running_loop().run_in_executor(self._helper, _warm_up)
+        self._helper_ready.add_done_callback(_report_helper_start)
 
     def _splits(self, articles: Sequence[Article]) -> bool:
         """True when a batch is one long article and the helper is ready for it."""
@@ -174,9 +183,11 @@ class NlpPool:
     ) -> AsyncIterator[list[AnnotatedArticle | ExtractionFailure]]:
         """Annotate a batch in chunks, yielding each chunk's results in order.
 
-        Every chunk is queued at once. If a pool process dies (out of memory, a crash in
-        native code), the pool is restarted once and the chunks not yet yielded are
-        queued again; a second death raises ``BrokenProcessPool``.
+        A batch of one long article is parsed in halves when the helper is ready
+        (see ``split_min_tokens``). Every chunk is queued at once. If a pool process
+        dies (out of memory, a crash in native code), the pool is restarted once and
+        the chunks not yet yielded are queued again; a second death raises
+        ``BrokenProcessPool``.
         """
         if self._executor is None:
             await self.start()

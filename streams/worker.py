@@ -27,6 +27,13 @@ class Worker(faust.Worker):
 
     _stopping_since: threading.Timer | None = None
 
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        """No terminal spinner. Faust's spins on every log record, so it sets the root
+        logger to DEBUG: every debug call of Faust and aiokafka (several per record
+        produced or fetched) would then build a log record, stack walk included, only
+        for the handlers to drop it."""
+        self.spinner = None
+
     def _on_sigterm(self) -> None:
         self._on_stop_signal()
         super()._on_sigterm()

@@ -56,12 +56,23 @@ def test_real_nlp_processes_run_on_their_cpus_only() -> None:
     plan = cpu_plan(settings)
     assert plan is not None
     pool = NlpPool(settings)
+
+    async def scenario() -> list[list[object]]:
+        chunks = await collect(pool, articles())
+        assert pool._helper_ready is not None
+        await pool._helper_ready  # its initializer has pinned it
+        return chunks
+
     try:
-        chunks = asyncio.run(collect(pool, articles()))
+        chunks = asyncio.run(scenario())
         assert sum(len(c) for c in chunks) == len(articles())
         assert pool._executor is not None
         pids = list(pool._executor._processes)
         assert pids and all(os.sched_getaffinity(pid) == plan[0] for pid in pids)
+        # The helper, which parses half of a lone article, runs beside the worker.
+        assert pool._helper is not None
+        [helper] = list(pool._helper._processes)
+        assert os.sched_getaffinity(helper) == plan[1]
     finally:
         pool.close()
     assert os.sched_getaffinity(0) == available, "the test process itself is not pinned"
