@@ -166,6 +166,7 @@ EXPORTED_NAMES = (
     "stancewatch_entities_extracted_total",
     "stancewatch_events_extracted_total",
     "stancewatch_alerts_emitted_total",
+    "stancewatch_articles_split_total",
     "stancewatch_batch_size_articles",
     "stancewatch_processing_seconds",
     "stancewatch_end_to_end_latency_seconds",
@@ -179,5 +180,6 @@ EXPORTED_NAMES = (
     "stancewatch_late_events_total",
     "stancewatch_rule_groups",
     "stancewatch_rules_reloads_total",
+    "stancewatch_memory_released_bytes_total",
     "stancewatch_worker_info",
 )

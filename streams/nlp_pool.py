@@ -43,10 +43,14 @@ MAX_CHUNK = 4
 
 
 def _initialize(
-    model: str, dictionaries: tuple[Path, ...], min_confidence: float, cpus: set[int] | None
+    model: str,
+    dictionaries: tuple[Path, ...],
+    min_confidence: float,
+    cpus: set[int] | None,
+    parent: int,
 ) -> None:
     global _extractor
-    _exit_with_parent(os.getppid())
+    _exit_with_parent(parent)
     pin(cpus)
     _extractor = Extractor.build(
         model, actor_dictionaries=dictionaries, min_confidence=min_confidence
@@ -56,8 +60,12 @@ def _initialize(
 def _exit_with_parent(parent: int) -> None:
     """End this process when the worker that started it is gone (e.g. after kill -9).
 
-    A pool process whose parent dies is not told: it would live on as an orphan.
+    A pool process whose parent dies is not told: it would live on as an orphan. The
+    parent's pid comes from the parent itself: a process still starting when its parent
+    died (a worker stopped right after it started its pool) is an orphan already.
     """
+    if os.getppid() != parent:
+        os._exit(0)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -112,7 +120,7 @@ class NlpPool:
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_initialize,
-            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence, cpus),
+            initargs=(s.model, s.actor_dictionaries, s.min_event_confidence, cpus, os.getpid()),
         )
 
     async def start(self) -> float:

@@ -48,4 +48,5 @@ def test_full_collections_on_the_loop_are_named(tmp_path: Path) -> None:
     assert _count_blocks(log, _LOOP_BUSY_RE, minimum=0.1)[0] == 1
     count, longest = _count_blocks(log, _LOOP_GC_RE, minimum=0.05)
     assert count == 1 and longest > 0.2
-    assert gc.callbacks == []  # the watchdog's callback went with it
+    # The watchdog's callback went with it (other code may keep callbacks of its own).
+    assert not [cb for cb in gc.callbacks if "watch_event_loop" in cb.__qualname__]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 
 from processors.annotate import Extractor
 from processors.types import AnnotatedArticle, Article
 from streams import metrics
 from streams.nlp_pool import MAX_CHUNK, NlpPool
 from streams.settings import Settings
+from tests.conftest import ROOT
 
 TEXTS = [
     "China called for peace talks between Russia and Ukraine.",
@@ -137,3 +140,16 @@ def test_no_helper_when_splitting_is_off() -> None:
         assert pool._helper is None and pool._helper_ready is None
     finally:
         pool.close()
+
+
+def test_a_pool_process_orphaned_before_it_started_exits_at_once() -> None:
+    # Its parent (a worker stopped while the pool was starting) is gone already, so
+    # the pid it was given is not its parent's any more.
+    code = (
+        "from streams.nlp_pool import _exit_with_parent\n_exit_with_parent(-1)\nprint('lived on')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "lived on" not in out.stdout
