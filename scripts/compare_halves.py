@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from processors.annotate import Extractor
 from processors.halves import halving_cut
 from processors.types import AnnotatedArticle
-from streams.bench import BenchOptions, build_corpus, load_sentences
+from streams.bench import BenchOptions, capacity_corpus, load_sentences
 from streams.settings import Settings
 
 
@@ -30,14 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     options = BenchOptions()
     sentences, _ = load_sentences(options.sources)
-    corpus = build_corpus(
-        sentences,
-        args.articles,
-        seed=options.seed,
-        phase="capacity",
-        min_tokens=options.min_tokens,
-        max_tokens=options.max_tokens,
-    )
+    corpus = capacity_corpus(sentences, options, args.articles)
     extractor = Extractor.build(Settings.from_env().model)
     counts = dict.fromkeys(("articles", "no cut", "identical", "same events"), 0)
     only_whole = only_halves = events = 0

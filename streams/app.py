@@ -119,8 +119,8 @@ def release_free_heap() -> int:
     returns how many bytes the resident set shrank by (0 where there is no glibc).
 
     Records of a few kB (articles, annotations) come and go by the thousand, through
-    several threads, each with its own heap arena; glibc keeps what they free, so the
-    worker's RSS would keep the high-water mark of every burst. Run off the event loop
+    several threads, each with its own heap arena; glibc can keep what they free, so the
+    worker's RSS can keep the high-water mark of a burst. Run off the event loop
     (``malloc_trim`` needs no GIL).
     """
     try:

@@ -172,6 +172,20 @@ CORPUS_START = datetime(2024, 1, 1, tzinfo=UTC)
 EVENT_MINUTES_PER_ARTICLE = 15
 
 
+def capacity_corpus(
+    sentences: Sequence[str], options: BenchOptions, articles: int | None = None
+) -> list[Article]:
+    """The capacity run's corpus of ``options`` (``articles`` of them, if given)."""
+    return build_corpus(
+        sentences,
+        options.articles if articles is None else articles,
+        seed=options.seed,
+        phase="capacity",
+        min_tokens=options.min_tokens,
+        max_tokens=options.max_tokens,
+    )
+
+
 def build_corpus(
     sentences: Sequence[str],
     n: int,
@@ -660,14 +674,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     sampler = _Sampler()
     sampler.sample()
     sentences, sources = load_sentences(options.sources)
-    corpus = build_corpus(
-        sentences,
-        options.articles,
-        seed=options.seed,
-        phase="capacity",
-        min_tokens=options.min_tokens,
-        max_tokens=options.max_tokens,
-    )
+    corpus = capacity_corpus(sentences, options)
     n_bare = len(corpus) if options.bare_articles is None else options.bare_articles
     bare_sample = corpus[: max(1, min(len(corpus), n_bare))]
     print(
