@@ -64,7 +64,13 @@ ALERTS_EMITTED = Counter(
 ARTICLES_SPLIT = Counter(
     "stancewatch_articles_split_total",
     "Articles that arrived alone and were parsed in two halves at once, the second by "
-    "the helper NLP process (STANCEWATCH_SPLIT_MIN_TOKENS).",
+    "the helper process (STANCEWATCH_SPLIT_MIN_TOKENS).",
+    registry=REGISTRY,
+)
+ARTICLES_EXTRACTED_BY_HELPER = Counter(
+    "stancewatch_articles_extracted_by_helper_total",
+    "Articles parsed by an NLP process whose actors and events the helper process "
+    "extracted (STANCEWATCH_HELPER_PROCESS); the rest were extracted by the NLP process.",
     registry=REGISTRY,
 )
 MEMORY_RELEASED = Counter(
@@ -167,6 +173,7 @@ EXPORTED_NAMES = (
     "stancewatch_events_extracted_total",
     "stancewatch_alerts_emitted_total",
     "stancewatch_articles_split_total",
+    "stancewatch_articles_extracted_by_helper_total",
     "stancewatch_batch_size_articles",
     "stancewatch_processing_seconds",
     "stancewatch_end_to_end_latency_seconds",

@@ -6,11 +6,15 @@ all queued at once: the processes work through them back to back (in parallel wh
 there are several), while the event loop publishes the results of the chunks already
 done, so spaCy does not sit idle while a batch is published.
 
+spaCy on its CPUs is the limit of the whole system, so with ``helper_process`` the NLP
+processes only parse: a helper process (on the worker's CPUs when pinned, which are
+mostly idle) turns each parsed chunk into actors and events while the NLP processes
+parse the next one. The parsed docs cross as bytes without the tok2vec tensor.
+
 An article that arrives alone finds every process idle: its latency is its own parse.
-With ``split_min_tokens`` set, a helper process (on the CPUs of the worker, which are
-mostly idle then) parses the second half of such an article while an NLP process
-parses the first, and the NLP process joins the halves and extracts the events (see
-``processors.halves``).
+With ``split_min_tokens`` set, the helper parses the second half of such an article
+while an NLP process parses the first, and the NLP process joins the halves and
+extracts the events (see ``processors.halves``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from processors.annotate import ExtractionFailure, Extractor
 from processors.halves import approx_tokens, halving_cut
@@ -89,12 +94,33 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle | Extraction
     return _built().annotate_batch(articles)
 
 
+def _parse(articles: Sequence[Article]) -> list[bytes | ExtractionFailure]:
+    return _built().parse_batch(articles)
+
+
+def _annotate_parsed(
+    articles: Sequence[Article], parsed: Sequence[bytes | ExtractionFailure]
+) -> list[AnnotatedArticle | ExtractionFailure]:
+    return _built().annotate_parsed(articles, parsed)
+
+
 def _parse_part(text: str) -> bytes:
     return _built().parse_part(text)
 
 
 def _annotate_parts(article: Article, parts: list[bytes]) -> AnnotatedArticle | ExtractionFailure:
     return _built().annotate_parts(article, parts)
+
+
+def _discard(futures: Sequence[asyncio.Future[Any]]) -> None:
+    """Cancel futures whose results are no longer wanted, and take the exception of
+    those already failed (else asyncio logs it as never retrieved)."""
+    for future in futures:
+        if future.done():
+            if not future.cancelled():
+                future.exception()
+        else:
+            future.cancel()
 
 
 def _report_helper_start(ready: asyncio.Future[bool]) -> None:
@@ -143,22 +169,36 @@ class NlpPool:
         return seconds
 
     def _start_helper(self) -> None:
-        if self.settings.split_min_tokens <= 0 or self._helper is not None:
+        if not self.settings.helper_process or self._helper is not None:
             return
         self._helper = self._make_executor(1, other_cpus(self.settings))
         self._helper_ready = asyncio.get_running_loop().run_in_executor(self._helper, _warm_up)
         self._helper_ready.add_done_callback(_report_helper_start)
 
-    def _splits(self, articles: Sequence[Article]) -> bool:
-        """True when a batch is one long article and the helper is ready for it."""
+    def _helper_is_ready(self) -> bool:
         ready = self._helper_ready
         return (
-            len(articles) == 1
-            and ready is not None
+            ready is not None
             and ready.done()
             and not ready.cancelled()
             and ready.exception() is None
-            and approx_tokens(articles[0].text) >= self.settings.split_min_tokens
+        )
+
+    def _replace_helper(self, failed: ProcessPoolExecutor | None) -> None:
+        """Start a fresh helper in the background in place of ``failed`` (once, however
+        many chunks saw it fail); meanwhile the NLP processes do its work."""
+        if failed is not None and failed is self._helper:
+            self._close_helper()
+            self._start_helper()
+
+    def _splits(self, articles: Sequence[Article]) -> bool:
+        """True when a batch is one long article and the helper is ready for it."""
+        split_min = self.settings.split_min_tokens
+        return (
+            len(articles) == 1
+            and split_min > 0
+            and self._helper_is_ready()
+            and approx_tokens(articles[0].text) >= split_min
         )
 
     async def _annotate_halves(
@@ -180,11 +220,29 @@ class NlpPool:
             # Rare (a process died): start a fresh helper in the background and let
             # the usual path annotate the article whole, and restart a broken pool.
             log.exception("annotating an article in halves failed; annotating it whole")
-            self._close_helper()
-            self._start_helper()
+            self._replace_helper(self._helper)
             return None
         metrics.ARTICLES_SPLIT.inc()
         return result
+
+    async def _annotate_chunk(
+        self, chunk: list[Article], parsed: asyncio.Future[list[bytes | ExtractionFailure]]
+    ) -> list[AnnotatedArticle | ExtractionFailure]:
+        """Annotate a chunk from its parse: in the helper, or in an NLP process while the
+        helper is not ready (starting, or replaced after it died)."""
+        docs = await parsed
+        loop = asyncio.get_running_loop()
+        helper = self._helper
+        if helper is not None and self._helper_is_ready():
+            try:
+                results = await loop.run_in_executor(helper, _annotate_parsed, chunk, docs)
+                metrics.ARTICLES_EXTRACTED_BY_HELPER.inc(len(chunk))
+                return results
+            except BrokenProcessPool:
+                log.error("the helper NLP process died; its chunk is annotated by an NLP process")
+                self._replace_helper(helper)
+        assert self._executor is not None
+        return await loop.run_in_executor(self._executor, _annotate_parsed, chunk, docs)
 
     async def annotate_chunks(
         self, articles: Sequence[Article]
@@ -212,7 +270,10 @@ class NlpPool:
             chunk: list[Article],
         ) -> asyncio.Future[list[AnnotatedArticle | ExtractionFailure]]:
             assert self._executor is not None
-            return loop.run_in_executor(self._executor, _annotate, chunk)
+            if not self.settings.helper_process:
+                return loop.run_in_executor(self._executor, _annotate, chunk)
+            parsed = loop.run_in_executor(self._executor, _parse, chunk)
+            return asyncio.ensure_future(self._annotate_chunk(chunk, parsed))
 
         futures: list[asyncio.Future[list[AnnotatedArticle | ExtractionFailure]]] = []
         restarted = False
@@ -230,14 +291,14 @@ class NlpPool:
                         raise
                     restarted = True
                     log.error("an NLP process died; restarting the pool")
+                    _discard(futures[done:])
                     await self.restart()
                     del futures[done:]
                     continue
                 done += 1
                 yield results
         finally:
-            for future in futures[done:]:
-                future.cancel()
+            _discard(futures[done:])
 
     async def restart(self) -> None:
         """Replace a broken pool (a process died) with a fresh one."""

@@ -55,17 +55,24 @@ class Settings:
     #: Articles handed to spaCy at once, and how long to wait to fill a batch (seconds).
     #: Under load a batch fills at once from the records that queued while spaCy was
     #: busy; the wait only delays articles that arrive alone, so it is kept short.
-    batch_size: int = 16
+    #: spaCy idles between batches (the offsets of one are committed before the next
+    #: is taken), so batches are large; their results are published chunk by chunk.
+    batch_size: int = 64
     batch_within: float = 0.005
     #: Keep the NLP processes on CPUs of their own (see streams/affinity.py). Unset:
     #: on for ``run`` and ``bench`` (everything on one machine), off for ``worker``.
     pin_cpus: bool | None = None
     #: Processes running spaCy (each loads the model once).
     nlp_processes: int = 1
+    #: A helper process on the worker's CPUs (when pinned) that takes every step but
+    #: the parse off the NLP processes: it extracts actors and events from the docs
+    #: they parsed, and parses the second half of an article that arrives alone.
+    #: False: the NLP processes extract too, and no article is split.
+    helper_process: bool = True
     #: An article of at least this many tokens that arrives alone (a batch of one, so
     #: the NLP processes are idle) is cut in two at a sentence end and its halves are
-    #: parsed at once, the second by a helper NLP process: its latency is then about
-    #: half a parse. 0: no helper process.
+    #: parsed at once, the second by the helper process: its latency is then about
+    #: half a parse. 0: never split.
     split_min_tokens: int = 200
     #: Articles larger than this many bytes (UTF-8) go to the dead-letter topic.
     max_article_bytes: int = 1_000_000
@@ -212,6 +219,7 @@ ENV_VARS: dict[str, str] = {
     "STANCEWATCH_BATCH_SIZE": "batch_size",
     "STANCEWATCH_BATCH_WITHIN": "batch_within",
     "STANCEWATCH_NLP_PROCESSES": "nlp_processes",
+    "STANCEWATCH_HELPER_PROCESS": "helper_process",
     "STANCEWATCH_SPLIT_MIN_TOKENS": "split_min_tokens",
     "STANCEWATCH_PIN_CPUS": "pin_cpus",
     "STANCEWATCH_MAX_ARTICLE_BYTES": "max_article_bytes",

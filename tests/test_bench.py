@@ -113,6 +113,8 @@ def test_bench_writes_every_figure_and_the_plot(kafka_settings: Settings, tmp_pa
     assert set(written["bare"]) >= RATES and set(written["extraction_loop"]) >= RATES
     assert RATES | {"ratio_to_bare", "nlp_cpu_ms_per_article"} <= set(written["pipeline"])
     assert written["pipeline"]["articles"] == 20
+    assert 0 <= written["pipeline"]["extracted_by_helper"] <= 20
+    assert written["settings"]["helper_process"] is True
     assert set(written["overhead_ms_per_article"]) == {
         "pipeline_minus_bare",
         "extraction",
@@ -128,7 +130,7 @@ def test_bench_writes_every_figure_and_the_plot(kafka_settings: Settings, tmp_pa
     rss = written["rss"]
     assert rss["checkpoint_articles"] == 10
     for key in ("after_checkpoint_mb", "at_end_mb", "peak_mb", "growth_mb"):
-        assert {"worker", "nlp-1"} <= set(rss[key]), key
+        assert {"worker", "nlp-1", "nlp-helper"} <= set(rss[key]), key
     assert rss["peak_mb"]["nlp-1"] > 0
     loop = written["event_loop"]
     assert isinstance(loop["blocked_during_measurement"], int)

@@ -38,7 +38,8 @@ async def collect(pool: NlpPool, batch: list[Article]) -> list[list[object]]:
 
 
 def test_chunks_come_back_in_order_and_equal_the_extractor(extractor: Extractor) -> None:
-    pool = NlpPool(Settings(nlp_processes=2))
+    pool = NlpPool(Settings(nlp_processes=2, helper_process=False))
+    before = metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get()
     try:
         chunks = asyncio.run(collect(pool, articles()))
     finally:
@@ -48,6 +49,24 @@ def test_chunks_come_back_in_order_and_equal_the_extractor(extractor: Extractor)
     assert all(isinstance(r, AnnotatedArticle) for r in results)
     expected = [extractor.annotate(a) for a in articles()]
     assert results == expected
+    assert metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get() == before
+
+
+def test_the_helper_extracts_what_the_nlp_process_parsed(extractor: Extractor) -> None:
+    pool = NlpPool(Settings(nlp_processes=1))
+    before = metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get()
+
+    async def scenario() -> list[list[object]]:
+        await helper_ready(pool)
+        return await collect(pool, articles())
+
+    try:
+        chunks = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert [len(c) for c in chunks] == [MAX_CHUNK, MAX_CHUNK, len(TEXTS) - 2 * MAX_CHUNK]
+    assert [r for c in chunks for r in c] == [extractor.annotate(a) for a in articles()]
+    assert metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get() == before + len(TEXTS)
 
 
 def test_a_dead_process_is_replaced_and_the_batch_still_completes() -> None:
@@ -103,11 +122,11 @@ def test_a_lone_long_article_is_parsed_in_halves_with_the_helper(extractor: Extr
     assert pair[0][0] == whole
 
 
-def test_a_dead_helper_costs_no_article_and_is_replaced() -> None:
+def test_a_dead_helper_costs_no_article_and_is_replaced(extractor: Extractor) -> None:
     pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=100))
     article = Article(id="long", text=LONG)
 
-    async def scenario() -> tuple[list[list[object]], list[list[object]]]:
+    async def scenario() -> tuple[list[list[object]], list[list[object]], list[list[object]]]:
         await helper_ready(pool)
         helper = pool._helper
         assert helper is not None
@@ -118,28 +137,75 @@ def test_a_dead_helper_costs_no_article_and_is_replaced() -> None:
         first = await collect(pool, [article])  # annotated whole
         assert metrics.ARTICLES_SPLIT._value.get() == before
         assert pool._helper is not None and pool._helper is not helper
+        extracted = metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get()
+        batch = await collect(pool, articles())  # the NLP process extracts meanwhile
+        assert metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get() == extracted
         assert pool._helper_ready is not None
         await pool._helper_ready
         second = await collect(pool, [article])  # the fresh helper splits again
         assert metrics.ARTICLES_SPLIT._value.get() == before + 1
-        return first, second
+        return first, batch, second
 
     try:
-        first, second = asyncio.run(scenario())
+        first, batch, second = asyncio.run(scenario())
     finally:
         pool.close()
     assert [[r.article_id for r in c] for c in first] == [["long"]]  # type: ignore[attr-defined]
     assert isinstance(first[0][0], AnnotatedArticle)
     assert first[0][0].events == second[0][0].events  # type: ignore[attr-defined]
+    assert [r for c in batch for r in c] == [extractor.annotate(a) for a in articles()]
 
 
-def test_no_helper_when_splitting_is_off() -> None:
+def test_a_helper_dying_during_a_batch_costs_no_article(extractor: Extractor) -> None:
     pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=0))
+    batch = articles() * 4  # long enough for the helper to die in the middle of it
+
+    async def scenario() -> list[list[object]]:
+        await helper_ready(pool)
+        helper = pool._helper
+        assert helper is not None
+        chunks = []
+        async for chunk in pool.annotate_chunks(batch):
+            if not chunks:
+                for pid in list(helper._processes):
+                    os.kill(pid, signal.SIGKILL)
+            chunks.append(chunk)
+        assert pool._helper is not helper
+        return chunks
+
+    try:
+        chunks = asyncio.run(scenario())
+    finally:
+        pool.close()
+    expected = [extractor.annotate(a) for a in articles()] * 4
+    assert [r for c in chunks for r in c] == expected
+
+
+def test_no_helper_when_it_is_off() -> None:
+    pool = NlpPool(Settings(nlp_processes=1, helper_process=False))
     try:
         asyncio.run(pool.start())
         assert pool._helper is None and pool._helper_ready is None
     finally:
         pool.close()
+
+
+def test_with_splitting_off_the_helper_still_extracts_a_lone_article() -> None:
+    pool = NlpPool(Settings(nlp_processes=1, split_min_tokens=0))
+    split = metrics.ARTICLES_SPLIT._value.get()
+    extracted = metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get()
+
+    async def scenario() -> list[list[object]]:
+        await helper_ready(pool)
+        return await collect(pool, [Article(id="long", text=LONG)])
+
+    try:
+        [[result]] = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(result, AnnotatedArticle)
+    assert metrics.ARTICLES_SPLIT._value.get() == split
+    assert metrics.ARTICLES_EXTRACTED_BY_HELPER._value.get() == extracted + 1
 
 
 def test_a_pool_process_orphaned_before_it_started_exits_at_once() -> None:
