@@ -1141,7 +1141,7 @@ def _settings_line(s: dict[str, Any]) -> str:
     )
     split = s.get("split_min_tokens", 0)
     helper = ""
-    if s.get("helper_process", bool(split)):
+    if s["helper_process"]:
         helper = "; a helper process extracts the events" + (
             f" and parses the second half of a lone article of {split}+ tokens" if split else ""
         )
